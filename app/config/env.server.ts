@@ -1,0 +1,189 @@
+// The one place that reads process.env. Everything else asks for `getConfig()`.
+// Start-up fails fast with every missing or invalid variable named and explained.
+import { z } from "zod";
+
+const booleanFlag = z
+  .enum(["0", "1", "true", "false"])
+  .transform((value) => value === "1" || value === "true");
+
+const DEFAULT_SCOPES = [
+  "read_orders",
+  "write_orders",
+  "read_fulfillments",
+  "write_fulfillments",
+  "read_merchant_managed_fulfillment_orders",
+  "write_merchant_managed_fulfillment_orders",
+  "read_inventory",
+  "write_inventory",
+  "read_products",
+  "read_locations",
+].join(",");
+
+// Each entry: the validator and what the variable is for, so an error can say both.
+const variables = {
+  NODE_ENV: {
+    schema: z.enum(["development", "test", "production"]).default("development"),
+    purpose: "runtime mode: development, test or production",
+  },
+  PORT: {
+    schema: z.coerce.number().int().min(0).max(65535).default(3000),
+    purpose: "port the web server listens on",
+  },
+  SHOPIFY_API_KEY: {
+    schema: z.string().min(1),
+    purpose: "the app's client id from the Partner Dashboard (set by `shopify app dev`)",
+  },
+  SHOPIFY_API_SECRET: {
+    schema: z.string().min(1),
+    purpose: "the app's client secret; verifies webhook HMACs and session tokens",
+  },
+  SHOPIFY_APP_URL: {
+    schema: z.url(),
+    purpose: "public https URL of this app (set by `shopify app dev`)",
+  },
+  SCOPES: {
+    schema: z.string().min(1).default(DEFAULT_SCOPES),
+    purpose: "comma-separated Admin API scopes; must match shopify.app.toml",
+  },
+  DATABASE_URL: {
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection string")
+      .optional(),
+    purpose:
+      "PostgreSQL connection string; unset for local commands means the embedded database in DATA_DIR",
+  },
+  DATABASE_POOL_SIZE: {
+    schema: z.coerce.number().int().min(1).max(100).default(10),
+    purpose: "connections per process to PostgreSQL (the embedded database always uses 1)",
+  },
+  REDIS_URL: {
+    schema: z
+      .string()
+      .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+      .optional(),
+    purpose:
+      "Redis for the job queues; unset for local commands means a private redis-server from PATH",
+  },
+  QUEUE_PREFIX: {
+    schema: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]+$/, "letters, digits, _ and - only")
+      .default("rappit"),
+    purpose: "Redis key prefix of the job queues (separates environments sharing a Redis)",
+  },
+  WORKER_SHUTDOWN_GRACE_MS: {
+    schema: z.coerce.number().int().min(0).default(20_000),
+    purpose: "how long a stopping worker waits for running jobs before returning them to the queue",
+  },
+  DATA_DIR: {
+    schema: z.string().min(1).default(".data"),
+    purpose: "folder for local state: the embedded database and demo credentials",
+  },
+  LOG_LEVEL: {
+    schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    purpose: "log level (pino)",
+  },
+  DEMO_MODE: {
+    schema: booleanFlag.default(false),
+    purpose: "set by `npm run demo`: local defaults, never in production",
+  },
+} as const;
+
+type Variables = typeof variables;
+export type AppConfig = { [K in keyof Variables]: z.output<Variables[K]["schema"]> };
+
+const configSchema = z.object(
+  Object.fromEntries(Object.entries(variables).map(([key, spec]) => [key, spec.schema])) as {
+    [K in keyof Variables]: Variables[K]["schema"];
+  },
+);
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(
+      `Rappit cannot start: the configuration is incomplete or invalid.\n${problems
+        .map((line) => `  - ${line}`)
+        .join("\n")}\nSee .env.example for every variable and what it is for.`,
+    );
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** Parses an environment; throws ConfigError naming every bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const config = parseWith(configSchema, env) as AppConfig;
+  const problems = productionProblems(config);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Validates only the named variables, for commands that need no more (e.g. `npm run setup`). */
+export function parseConfigSubset<K extends keyof Variables>(
+  env: Record<string, string | undefined>,
+  keys: readonly K[],
+): Pick<AppConfig, K> {
+  const schema = z.object(Object.fromEntries(keys.map((key) => [key, variables[key].schema])));
+  return parseWith(schema, env) as Pick<AppConfig, K>;
+}
+
+function parseWith(schema: z.ZodObject, env: Record<string, string | undefined>): unknown {
+  // Empty strings count as unset, the way .env files are usually written.
+  const cleaned = Object.fromEntries(
+    Object.keys(schema.shape).map((key) => [key, env[key] === "" ? undefined : env[key]]),
+  );
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = String(issue.path[0]) as keyof Variables;
+    const what = cleaned[key] === undefined ? "is missing" : `is invalid (${issue.message})`;
+    return `${key} ${what}: ${variables[key].purpose}`;
+  });
+  throw new ConfigError(problems);
+}
+
+function productionProblems(config: AppConfig): string[] {
+  if (config.NODE_ENV !== "production") return [];
+  const problems: string[] = [];
+  if (!config.DATABASE_URL) problems.push(`DATABASE_URL is missing: ${variables.DATABASE_URL.purpose}`);
+  if (!config.REDIS_URL) problems.push(`REDIS_URL is missing: ${variables.REDIS_URL.purpose}`);
+  if (config.DEMO_MODE) problems.push("DEMO_MODE is set: demo defaults are refused in production");
+  if (!config.SHOPIFY_APP_URL.startsWith("https://")) {
+    problems.push("SHOPIFY_APP_URL must be https in production");
+  }
+  return problems;
+}
+
+let cached: AppConfig | undefined;
+
+/** The validated configuration of this process, parsed once. */
+export function getConfig(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/**
+ * `npm start` and `npm run workers` run as separate processes, so they need a
+ * shared PostgreSQL and Redis: the embedded defaults are for `npm run demo`.
+ */
+export function requireSharedServices(config: AppConfig, command: string): void {
+  const missing = (["DATABASE_URL", "REDIS_URL"] as const).filter((key) => !config[key]);
+  if (missing.length === 0) return;
+  throw new ConfigError(
+    missing.map(
+      (key) =>
+        `${key} is missing: \`${command}\` runs as its own process and needs a shared server. ` +
+        "Set it, or use `npm run demo` to run web and workers together on the embedded defaults",
+    ),
+  );
+}
+
+export function scopesOf(config: AppConfig): string[] {
+  return config.SCOPES.split(",").map((scope) => scope.trim()).filter(Boolean);
+}
+
+export function describeVariables(): Array<{ name: string; purpose: string }> {
+  return Object.entries(variables).map(([name, spec]) => ({ name, purpose: spec.purpose }));
+}

@@ -1,0 +1,123 @@
+// Home: the shop's setup at a glance, with the next step for what is not connected yet.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { TitleBar } from "@shopify/app-bridge-react";
+import {
+  Badge,
+  BlockStack,
+  Card,
+  EmptyState,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+} from "@shopify/polaris";
+import { getPrisma } from "~/db/prisma.server";
+import { authenticate } from "~/shopify.server";
+import { getSetupOverview } from "~/shops/setup-overview.server";
+
+const EMPTY_STATE_IMAGE =
+  "https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const overview = await getSetupOverview(getPrisma(), session.shop, session.scope);
+  return {
+    shopDomain: overview.shop.domain,
+    installedAt: overview.shop.installedAt.toISOString(),
+    channels: overview.channels,
+    carriers: overview.carriers,
+    hasWooCommerce: overview.channels.some((channel) => channel.type === "WOOCOMMERCE"),
+  };
+};
+
+const statusTone = {
+  CONNECTED: "success",
+  NEEDS_REAUTH: "attention",
+  ERROR: "critical",
+  DISCONNECTED: undefined,
+} as const;
+
+const statusLabel = {
+  CONNECTED: "Connected",
+  NEEDS_REAUTH: "Needs re-authentication",
+  ERROR: "Error",
+  DISCONNECTED: "Disconnected",
+} as const;
+
+export default function Home() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <Page>
+      <TitleBar title="Rappit" />
+      <Layout>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                Sales channels
+              </Text>
+              {data.channels.map((channel) => (
+                <InlineStack key={`${channel.type}-${channel.name}`} align="space-between" blockAlign="center">
+                  <BlockStack gap="050">
+                    <Text as="span" fontWeight="semibold">
+                      {channel.type === "SHOPIFY" ? "Shopify" : "WooCommerce"}
+                    </Text>
+                    <Text as="span" tone="subdued">
+                      {channel.name}
+                    </Text>
+                  </BlockStack>
+                  <Badge tone={statusTone[channel.status]}>{statusLabel[channel.status]}</Badge>
+                </InlineStack>
+              ))}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        {!data.hasWooCommerce && (
+          <Layout.Section>
+            <Card>
+              <EmptyState
+                heading="Sell on WooCommerce too?"
+                action={{ content: "Connect a WooCommerce store", url: "/app/connections" }}
+                image={EMPTY_STATE_IMAGE}
+              >
+                <p>
+                  Connect your WooCommerce store so its orders are approved, shipped and counted
+                  against the same stock as your Shopify orders.
+                </p>
+              </EmptyState>
+            </Card>
+          </Layout.Section>
+        )}
+        <Layout.Section>
+          <Card>
+            {data.carriers.length === 0 ? (
+              <EmptyState
+                heading="Add a carrier account"
+                action={{ content: "Add FedEx or DHL account", url: "/app/carriers" }}
+                image={EMPTY_STATE_IMAGE}
+              >
+                <p>
+                  Rappit buys labels with your own FedEx or DHL account and writes the tracking
+                  number back to the order.
+                </p>
+              </EmptyState>
+            ) : (
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  Carrier accounts
+                </Text>
+                {data.carriers.map((carrier) => (
+                  <InlineStack key={`${carrier.carrier}-${carrier.name}`} align="space-between">
+                    <Text as="span">{carrier.name}</Text>
+                    <Badge tone={statusTone[carrier.status]}>{statusLabel[carrier.status]}</Badge>
+                  </InlineStack>
+                ))}
+              </BlockStack>
+            )}
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,8 @@
+// The reserved auth path (/auth/*): the library handles the OAuth and token-exchange steps.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { authenticate } from "~/shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  await authenticate.admin(request);
+  return null;
+};

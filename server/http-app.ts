@@ -1,0 +1,64 @@
+// The HTTP server around the Remix app. Production serves the Vite build;
+// development mounts Vite's middleware so pages reload as code changes.
+import { createServer, type Server } from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+
+export interface HttpApp {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startHttpApp(options: {
+  mode: "production" | "development";
+  port: number;
+  host?: string;
+}): Promise<HttpApp> {
+  const app = express();
+  app.disable("x-powered-by");
+  let closeVite: (() => Promise<void>) | undefined;
+
+  if (options.mode === "development") {
+    const vite = await import("vite");
+    const devServer = await vite.createServer({ server: { middlewareMode: true } });
+    closeVite = () => devServer.close();
+    app.use(devServer.middlewares);
+    app.all(
+      "*",
+      createRequestHandler({
+        build: () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
+      }),
+    );
+  } else {
+    const buildPath = path.resolve("build/server/index.js");
+    const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+    // Fingerprinted assets are immutable; everything else in public/ may change.
+    app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+    app.use(express.static("build/client", { maxAge: "1h" }));
+    app.all("*", createRequestHandler({ build }));
+  }
+
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host ?? "0.0.0.0", () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+
+  return {
+    server,
+    url: `http://localhost:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await closeVite?.();
+    },
+  };
+}

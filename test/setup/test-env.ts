@@ -1,0 +1,16 @@
+// Each test file's environment: the run's database and Redis prefix, and the
+// Shopify test credentials from @shopify/shopify-api/test-helpers.
+import { API_KEY, API_SECRET_KEY, APP_URL } from "@shopify/shopify-api/test-helpers";
+import { inject } from "vitest";
+
+Object.assign(process.env, {
+  NODE_ENV: "test",
+  DATABASE_URL: inject("databaseUrl"),
+  DATABASE_POOL_SIZE: "4",
+  REDIS_URL: inject("redisUrl"),
+  QUEUE_PREFIX: inject("queuePrefix"),
+  SHOPIFY_API_KEY: API_KEY,
+  SHOPIFY_API_SECRET: API_SECRET_KEY,
+  SHOPIFY_APP_URL: APP_URL,
+  LOG_LEVEL: "silent",
+});
