@@ -24,7 +24,13 @@ export async function startHttpApp(options: {
 
   if (options.mode === "development") {
     const vite = await import("vite");
+    const ownListeners = new Set(process.listeners("SIGTERM"));
     const devServer = await vite.createServer({ server: { middlewareMode: true } });
+    // Remix's child Vite compiler exits the process on SIGTERM. Our shutdown must run
+    // instead (the embedded database has to close cleanly), so take that listener off.
+    for (const listener of process.listeners("SIGTERM")) {
+      if (!ownListeners.has(listener)) process.off("SIGTERM", listener);
+    }
     closeVite = () => devServer.close();
     app.use(devServer.middlewares);
     app.all(

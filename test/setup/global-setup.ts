@@ -2,37 +2,15 @@
 // here, dropped at the end, so runs never see each other's data.
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { deployMigrations } from "../../app/db/migrations.server";
-import { TEST_POSTGRES_URL, TEST_REDIS_URL, databaseUrl } from "./services";
+import { TEST_REDIS_URL, createDatabase, dropDatabase } from "./services";
 
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     redisUrl: string;
     queuePrefix: string;
-  }
-}
-
-export async function createDatabase(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  return databaseUrl(TEST_POSTGRES_URL, name);
-}
-
-export async function dropDatabase(name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
   }
 }
 
