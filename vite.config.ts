@@ -5,12 +5,7 @@ import tsconfigPaths from "vite-tsconfig-paths";
 
 installGlobals({ nativeFetch: true });
 
-// `shopify app dev` passes the tunnel URL as HOST; the app reads SHOPIFY_APP_URL.
-if (process.env.HOST && (!process.env.SHOPIFY_APP_URL || process.env.SHOPIFY_APP_URL === process.env.HOST)) {
-  process.env.SHOPIFY_APP_URL = process.env.HOST;
-  delete process.env.HOST;
-}
-
+// server/dev.ts has already turned the CLI's HOST into SHOPIFY_APP_URL.
 const host = new URL(process.env.SHOPIFY_APP_URL || "http://localhost").hostname;
 const hmrConfig =
   host === "localhost"

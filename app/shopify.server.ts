@@ -3,14 +3,23 @@ import "@shopify/shopify-app-remix/adapters/node";
 import {
   ApiVersion,
   AppDistribution,
+  LogSeverity,
   shopifyApp,
 } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { getConfig, scopesOf } from "./config/env.server";
 import { getPrisma } from "./db/prisma.server";
+import { loggerFor } from "./logging/logger.server";
 import { recordInstall } from "./shops/shop-service.server";
 
 const config = getConfig();
+const libraryLogger = loggerFor("shopify-api");
+const logMethod = {
+  [LogSeverity.Error]: "error",
+  [LogSeverity.Warning]: "warn",
+  [LogSeverity.Info]: "info",
+  [LogSeverity.Debug]: "debug",
+} as const;
 
 export const apiVersion = ApiVersion.October26;
 
@@ -26,6 +35,11 @@ const shopify = shopifyApp({
   future: {
     unstable_newEmbeddedAuthStrategy: true,
     expiringOfflineAccessTokens: true,
+  },
+  // The library's own messages go through our logger, so they are JSON and redacted.
+  logger: {
+    level: LogSeverity.Debug,
+    log: (severity, message) => libraryLogger[logMethod[severity]](message),
   },
   hooks: {
     afterAuth: async ({ session }) => {

@@ -1,9 +1,12 @@
-// `npm run db:new-migration -- <name>`: writes the SQL that takes the database
-// from the current migrations to prisma/schema.prisma, as a new migration folder.
-// Review it, add what Prisma cannot express (CHECK constraints, partial indexes),
-// then run `npm run db:migrate`.
+// `npm run db:new-migration -- <name>`: writes the SQL that takes the schema as
+// last committed (git HEAD) to prisma/schema.prisma now, as a new migration
+// folder. Prisma's engine-free mode cannot diff against a database, so the diff
+// is schema to schema; test/integration/schema-drift.test.ts catches a schema
+// change that has no migration. Review the SQL, add what Prisma cannot express
+// (CHECK constraints, partial indexes), then run `npm run db:migrate`.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 const name = process.argv[2];
@@ -12,25 +15,26 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   process.exit(2);
 }
 
+const committed = spawnSync("git", ["show", "HEAD:prisma/schema.prisma"], { encoding: "utf8" });
+const from: string[] = ["--from-empty"];
+if (committed.status === 0) {
+  const previous = path.join(mkdtempSync(path.join(os.tmpdir(), "rappit-schema-")), "schema.prisma");
+  writeFileSync(previous, committed.stdout);
+  from.splice(0, 1, "--from-schema-datamodel", previous);
+}
+
 const diff = spawnSync(
   "prisma",
-  [
-    "migrate", "diff",
-    "--from-migrations", "prisma/migrations",
-    "--to-schema-datamodel", "prisma/schema.prisma",
-    "--shadow-database-url", process.env.SHADOW_DATABASE_URL ?? "",
-    "--script",
-  ],
+  ["migrate", "diff", ...from, "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
   { encoding: "utf8" },
 );
 if (diff.status !== 0) {
   console.error(diff.stderr);
-  console.error("prisma migrate diff failed. --from-migrations needs SHADOW_DATABASE_URL: an empty PostgreSQL database it may wipe.");
   process.exit(1);
 }
 const sql = diff.stdout.replace(/-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "public";\n\n/, "");
 if (!sql.trim() || sql.includes("This is an empty migration")) {
-  console.log("The schema matches the migrations: nothing to write.");
+  console.log("prisma/schema.prisma matches the committed schema: nothing to write.");
   process.exit(0);
 }
 const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);

@@ -6,7 +6,7 @@ const booleanFlag = z
   .enum(["0", "1", "true", "false"])
   .transform((value) => value === "1" || value === "true");
 
-const DEFAULT_SCOPES = [
+export const DEFAULT_SCOPES = [
   "read_orders",
   "write_orders",
   "read_fulfillments",

@@ -2,6 +2,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { getPrisma } from "~/db/prisma.server";
+import { methodNotAllowed } from "~/http/responses";
 import { authenticate } from "~/shopify.server";
 import { recordScopes } from "~/shops/shop-service.server";
 
@@ -19,3 +20,5 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   await recordScopes(getPrisma(), shop, parsed.data.current);
   return new Response(null, { status: 200 });
 };
+
+export const loader = () => methodNotAllowed(["POST"]);

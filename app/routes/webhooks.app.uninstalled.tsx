@@ -2,6 +2,7 @@
 // Shopify can deliver this more than once; a repeat finds nothing left to do.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { getPrisma } from "~/db/prisma.server";
+import { methodNotAllowed } from "~/http/responses";
 import { authenticate } from "~/shopify.server";
 import { recordUninstall } from "~/shops/shop-service.server";
 
@@ -10,3 +11,5 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   await recordUninstall(getPrisma(), shop);
   return new Response(null, { status: 200 });
 };
+
+export const loader = () => methodNotAllowed(["POST"]);
