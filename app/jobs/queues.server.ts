@@ -1,8 +1,8 @@
 // The BullMQ queues, created once per process on the shared producer connection.
-import { Queue, type DefaultJobOptions } from "bullmq";
+import { Queue, type DefaultJobOptions, type JobsOptions } from "bullmq";
 import { getConfig } from "../config/env.server";
 import { QUEUE_NAMES, type QueueName } from "./queue-names";
-import { getProducerRedis } from "./redis.server";
+import { getProducerRedis, whenConnected } from "./redis.server";
 
 export const defaultJobOptions: DefaultJobOptions = {
   attempts: 3,
@@ -37,4 +37,41 @@ export async function closeQueues(): Promise<void> {
   const queues = globalForQueues.__rappitQueues;
   globalForQueues.__rappitQueues = undefined;
   if (queues) await Promise.all([...queues.values()].map((queue) => queue.close()));
+}
+
+export class QueueUnavailableError extends Error {
+  constructor(queue: QueueName, cause: unknown) {
+    super(`Queue "${queue}" is unavailable: Redis does not answer (${cause instanceof Error ? cause.message : String(cause)})`);
+    this.name = "QueueUnavailableError";
+  }
+}
+
+export class InvalidJobIdError extends Error {
+  constructor(jobId: string) {
+    super(`Job id "${jobId}" is not allowed: BullMQ ids must not contain ":" or be all digits`);
+    this.name = "InvalidJobIdError";
+  }
+}
+
+export interface EnqueueRequest {
+  queue: QueueName;
+  name: string;
+  data: Record<string, unknown>;
+  /** Deterministic, so enqueueing the same work twice is a no-op (e.g. `fulfill-<orderId>`). */
+  jobId: string;
+  options?: Omit<JobsOptions, "jobId">;
+}
+
+/**
+ * Adds a job, failing within about a second when Redis is down: a BullMQ Queue would
+ * otherwise wait for the connection forever and hang the request that enqueues.
+ */
+export async function enqueue(request: EnqueueRequest): Promise<void> {
+  if (request.jobId.includes(":") || /^\d+$/.test(request.jobId)) throw new InvalidJobIdError(request.jobId);
+  try {
+    await whenConnected(getProducerRedis(), 1_000);
+  } catch (error) {
+    throw new QueueUnavailableError(request.queue, error);
+  }
+  await getQueue(request.queue).add(request.name, request.data, { ...request.options, jobId: request.jobId });
 }

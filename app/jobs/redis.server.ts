@@ -47,25 +47,25 @@ export async function closeProducerRedis(): Promise<void> {
 }
 
 /**
- * Resolves once the connection is ready. A producer connection has no offline
- * queue, so its first command must wait for the initial connect to finish.
+ * Resolves once the connection is ready, or rejects at the first connection error or
+ * after `timeoutMs`. A producer connection has no offline queue, so its first command
+ * must wait for the initial connect, and a caller must not wait on an outage.
  */
-export async function whenConnected(connection: Redis): Promise<void> {
+export async function whenConnected(connection: Redis, timeoutMs = 2_000): Promise<void> {
   if (connection.status === "ready") return;
-  if (connection.status === "wait") {
-    await connection.connect();
-    return;
-  }
+  if (connection.status === "wait") connection.connect().catch(() => undefined);
   await new Promise<void>((resolve, reject) => {
-    const onReady = () => {
-      connection.off("error", onError);
-      resolve();
-    };
-    const onError = (error: Error) => {
+    const done = (error?: Error) => {
+      clearTimeout(timer);
       connection.off("ready", onReady);
-      reject(error);
+      connection.off("error", onError);
+      if (error) reject(error);
+      else resolve();
     };
-    connection.once("ready", onReady);
-    connection.once("error", onError);
+    const onReady = () => done();
+    const onError = (error: Error) => done(error);
+    const timer = setTimeout(() => done(new Error(`Redis not connected within ${timeoutMs} ms`)), timeoutMs);
+    connection.on("ready", onReady);
+    connection.on("error", onError);
   });
 }

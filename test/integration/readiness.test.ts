@@ -68,3 +68,14 @@ describe("GET /healthz", () => {
     expect(await response.json()).toEqual({ status: "ok" });
   });
 });
+
+describe("queue producers while Redis is down", () => {
+  it("fail fast instead of hanging the request", async () => {
+    const { enqueue, closeQueues, QueueUnavailableError } = await import("~/jobs/queues.server");
+    const started = Date.now();
+    const attempt = enqueue({ queue: "fulfillment", name: "fulfillment.probe", data: { shopId: "x" }, jobId: "probe-1" });
+    await expect(attempt).rejects.toBeInstanceOf(QueueUnavailableError);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    await closeQueues();
+  });
+});

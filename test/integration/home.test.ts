@@ -1,0 +1,51 @@
+import {
+  API_KEY,
+  API_SECRET_KEY,
+  APP_URL,
+  RequestType,
+  setUpValidRequest,
+  setUpValidSession,
+} from "@shopify/shopify-api/test-helpers";
+import { afterAll, describe, expect, it } from "vitest";
+import { getConfig } from "~/config/env.server";
+import { disconnectPrisma, getPrisma } from "~/db/prisma.server";
+import { loader as homeLoader } from "~/routes/app._index";
+import { sessionStorage } from "~/shopify.server";
+import { uniqueShopDomain } from "../support/shops";
+
+afterAll(disconnectPrisma);
+
+// An embedded admin request as App Bridge makes it: a signed session token for the shop.
+async function adminRequest(shop: string): Promise<Request> {
+  await sessionStorage!.storeSession(setUpValidSession({ shop, scope: getConfig().SCOPES }));
+  return setUpValidRequest(
+    { type: RequestType.Bearer, store: shop.replace(".myshopify.com", ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
+    new Request(`${APP_URL}/app`),
+  );
+}
+
+describe("/app home", () => {
+  it("shows the shop as a connected channel and no carriers, creating the Shop row if missing", async () => {
+    const shop = uniqueShopDomain();
+    const data = await homeLoader({ request: await adminRequest(shop), params: {}, context: {} });
+
+    expect(data.shopDomain).toBe(shop);
+    expect(data.channels).toEqual([{ type: "SHOPIFY", name: shop, status: "CONNECTED" }]);
+    expect(data.carriers).toEqual([]);
+    expect(data.hasWooCommerce).toBe(false);
+    const row = await getPrisma().shop.findUniqueOrThrow({ where: { domain: shop } });
+    expect(row.scopes).toBe(getConfig().SCOPES);
+  });
+
+  it("refuses a request without a valid session token", async () => {
+    const forged = await setUpValidRequest(
+      { type: RequestType.Bearer, store: "someone", apiKey: API_KEY, apiSecretKey: "wrong-secret" },
+      new Request(`${APP_URL}/app`),
+    );
+    const outcome = await homeLoader({ request: forged, params: {}, context: {} }).then(
+      () => "served",
+      (thrown: unknown) => (thrown instanceof Response ? thrown.status : "error"),
+    );
+    expect(outcome).toBe(401);
+  });
+});
