@@ -16,13 +16,23 @@ if (process.env.NODE_ENV === "production") {
 const dataDir = process.env.DATA_DIR || ".data";
 const secretsFile = path.join(dataDir, "demo-credentials.json");
 mkdirSync(dataDir, { recursive: true });
-let credentials: { apiKey: string; apiSecret: string };
-try {
-  credentials = JSON.parse(readFileSync(secretsFile, "utf8"));
-} catch {
-  credentials = { apiKey: "rappit-demo", apiSecret: randomBytes(32).toString("hex") };
-  writeFileSync(secretsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+interface DemoCredentials {
+  apiKey: string;
+  apiSecret: string;
+  encryptionKey: string;
 }
+let stored: Partial<DemoCredentials> = {};
+try {
+  stored = JSON.parse(readFileSync(secretsFile, "utf8"));
+} catch {
+  // first run in this data folder
+}
+const credentials: DemoCredentials = {
+  apiKey: stored.apiKey ?? "rappit-demo",
+  apiSecret: stored.apiSecret ?? randomBytes(32).toString("hex"),
+  encryptionKey: stored.encryptionKey ?? randomBytes(32).toString("base64"),
+};
+writeFileSync(secretsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
 
 const port = process.env.PORT || "3000";
 process.env.DEMO_MODE = "1";
@@ -30,5 +40,6 @@ process.env.PORT = port;
 process.env.SHOPIFY_API_KEY ||= credentials.apiKey;
 process.env.SHOPIFY_API_SECRET ||= credentials.apiSecret;
 process.env.SHOPIFY_APP_URL ||= `http://localhost:${port}`;
+process.env.ENCRYPTION_KEY ||= credentials.encryptionKey;
 
 await runLocalApp();

@@ -1,6 +1,7 @@
 // The one place that reads process.env. Everything else asks for `getConfig()`.
 // Start-up fails fast with every missing or invalid variable named and explained.
 import { z } from "zod";
+import { InvalidKeyError, parseKey } from "../security/encryption";
 
 const booleanFlag = z
   .enum(["0", "1", "true", "false"])
@@ -44,6 +45,15 @@ const variables = {
   SCOPES: {
     schema: z.string().min(1).default(DEFAULT_SCOPES),
     purpose: "comma-separated Admin API scopes; must match shopify.app.toml",
+  },
+  ENCRYPTION_KEY: {
+    schema: z.string().min(1),
+    purpose:
+      "32-byte key (64 hex or 44 base64 characters) that encrypts secrets at rest; its own secret, never reused",
+  },
+  ENCRYPTION_KEYS_OLD: {
+    schema: z.string().min(1).optional(),
+    purpose: "comma-separated retired encryption keys, still able to decrypt until `npm run keys:rotate` has run",
   },
   DATABASE_URL: {
     schema: z
@@ -112,10 +122,13 @@ export class ConfigError extends Error {
   }
 }
 
+// Secrets the encryption key must never equal (a reused secret leaks both).
+const OTHER_SECRETS = ["SHOPIFY_API_SECRET", "APPROVAL_TOKEN_SECRET", "APPROVAL_TOKEN_SECRET_OLD", "SESSION_SECRET"];
+
 /** Parses an environment; throws ConfigError naming every bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   const config = parseWith(configSchema, env) as AppConfig;
-  const problems = productionProblems(config);
+  const problems = [...encryptionKeyProblems(config, env), ...productionProblems(config)];
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -142,6 +155,43 @@ function parseWith(schema: z.ZodObject, env: Record<string, string | undefined>)
     return `${key} ${what}: ${variables[key].purpose}`;
   });
   throw new ConfigError(problems);
+}
+
+function encryptionKeyProblems(config: AppConfig, env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  let current: Buffer | undefined;
+  try {
+    current = parseKey(config.ENCRYPTION_KEY, "ENCRYPTION_KEY").bytes;
+  } catch (error) {
+    if (!(error instanceof InvalidKeyError)) throw error;
+    problems.push(`ENCRYPTION_KEY is invalid (${error.message})`);
+  }
+  for (const [index, text] of (config.ENCRYPTION_KEYS_OLD?.split(",") ?? []).entries()) {
+    try {
+      parseKey(text, `retired key #${index + 1}`);
+    } catch (error) {
+      if (!(error instanceof InvalidKeyError)) throw error;
+      problems.push(`ENCRYPTION_KEYS_OLD is invalid (${error.message})`);
+    }
+  }
+  for (const name of OTHER_SECRETS) {
+    const other = env[name];
+    if (!other) continue;
+    const sameText = other.trim() === config.ENCRYPTION_KEY.trim();
+    const sameBytes = current !== undefined && sameKeyBytes(other, current);
+    if (sameText || sameBytes) {
+      problems.push(`ENCRYPTION_KEY is invalid (it equals ${name}; the encryption key must be its own secret)`);
+    }
+  }
+  return problems;
+}
+
+function sameKeyBytes(text: string, key: Buffer): boolean {
+  try {
+    return parseKey(text).bytes.equals(key);
+  } catch {
+    return false;
+  }
 }
 
 function productionProblems(config: AppConfig): string[] {

@@ -13,7 +13,7 @@ describe("npm run demo", () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "rappit-demo-"));
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "info", NODE_ENV: "development" };
-    for (const key of ["DATABASE_URL", "REDIS_URL", "SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "QUEUE_PREFIX", "DATABASE_POOL_SIZE"]) {
+    for (const key of ["DATABASE_URL", "REDIS_URL", "SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "ENCRYPTION_KEY", "QUEUE_PREFIX", "DATABASE_POOL_SIZE"]) {
       delete env[key];
     }
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });

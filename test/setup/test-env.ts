@@ -1,6 +1,7 @@
 // Each test file's environment: the run's database and Redis prefix, and the
 // Shopify test credentials from @shopify/shopify-api/test-helpers.
 import { API_KEY, API_SECRET_KEY, APP_URL } from "@shopify/shopify-api/test-helpers";
+import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 
 Object.assign(process.env, {
@@ -12,5 +13,6 @@ Object.assign(process.env, {
   SHOPIFY_API_KEY: API_KEY,
   SHOPIFY_API_SECRET: API_SECRET_KEY,
   SHOPIFY_APP_URL: APP_URL,
+  ENCRYPTION_KEY: randomBytes(32).toString("base64"),
   LOG_LEVEL: "silent",
 });

@@ -2,10 +2,12 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ConfigError, describeVariables, parseConfig, parseConfigSubset } from "~/config/env.server";
 
+const KEY_HEX = "a".repeat(64);
 const valid = {
   SHOPIFY_API_KEY: "key",
   SHOPIFY_API_SECRET: "secret",
   SHOPIFY_APP_URL: "https://rappit.example.com",
+  ENCRYPTION_KEY: KEY_HEX,
 };
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
@@ -37,7 +39,7 @@ describe("configuration", () => {
   it("lists every bad variable at once, missing and invalid", () => {
     const problems = problemsOf({ SHOPIFY_APP_URL: "not a url", PORT: "eighty" });
     const names = problems.map((line) => line.split(" ")[0]).sort();
-    expect(names).toEqual(["PORT", "SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL"]);
+    expect(names).toEqual(["ENCRYPTION_KEY", "PORT", "SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL"]);
     expect(problems.find((line) => line.startsWith("PORT"))).toContain("is invalid");
   });
 
@@ -62,6 +64,35 @@ describe("configuration", () => {
     expect(problems.join("\n")).toMatch(/REDIS_URL is missing/);
     expect(problems.join("\n")).toMatch(/DEMO_MODE is set/);
     expect(problems.join("\n")).toMatch(/SHOPIFY_APP_URL must be https/);
+  });
+
+  it("refuses an encryption key that is missing, of the wrong length, or malformed", () => {
+    const { ENCRYPTION_KEY: _omitted, ...env } = valid;
+    expect(problemsOf(env)[0]).toMatch(/^ENCRYPTION_KEY is missing: 32-byte key/);
+    expect(problemsOf({ ...valid, ENCRYPTION_KEY: "ab".repeat(16) })[0]).toMatch(
+      /^ENCRYPTION_KEY is invalid \(ENCRYPTION_KEY must be 32 bytes/,
+    );
+    expect(problemsOf({ ...valid, ENCRYPTION_KEY: Buffer.alloc(24, 1).toString("base64") })[0]).toMatch(
+      /ENCRYPTION_KEY is invalid/,
+    );
+    expect(problemsOf({ ...valid, ENCRYPTION_KEYS_OLD: `${"b".repeat(64)},short` })[0]).toMatch(
+      /^ENCRYPTION_KEYS_OLD is invalid \(retired key #2 must be 32 bytes/,
+    );
+  });
+
+  it("accepts hex and base64 keys", () => {
+    expect(() => parseConfig({ ...valid, ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") })).not.toThrow();
+    expect(() => parseConfig({ ...valid, ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64url") })).not.toThrow();
+  });
+
+  it("refuses an encryption key that reuses another secret, in any encoding", () => {
+    expect(problemsOf({ ...valid, SHOPIFY_API_SECRET: KEY_HEX })).toEqual([
+      expect.stringMatching(/ENCRYPTION_KEY is invalid \(it equals SHOPIFY_API_SECRET/),
+    ]);
+    const asBase64 = Buffer.from(KEY_HEX, "hex").toString("base64");
+    expect(problemsOf({ ...valid, APPROVAL_TOKEN_SECRET: asBase64 })).toEqual([
+      expect.stringMatching(/it equals APPROVAL_TOKEN_SECRET/),
+    ]);
   });
 
   it("validates a subset without requiring the rest", () => {
