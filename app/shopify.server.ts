@@ -10,6 +10,8 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { getConfig, scopesOf } from "./config/env.server";
 import { getPrisma } from "./db/prisma.server";
 import { loggerFor } from "./logging/logger.server";
+import { getCipher } from "./security/cipher.server";
+import { EncryptedSessionStorage } from "./security/encrypted-session-storage.server";
 import { recordInstall } from "./shops/shop-service.server";
 
 const config = getConfig();
@@ -30,7 +32,12 @@ const shopify = shopifyApp({
   scopes: scopesOf(config),
   appUrl: config.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(getPrisma()),
+  // Tokens are encrypted before Prisma sees them (design invariant 2).
+  sessionStorage: new EncryptedSessionStorage(
+    new PrismaSessionStorage(getPrisma()),
+    getCipher(),
+    loggerFor("session-storage"),
+  ),
   distribution: AppDistribution.AppStore,
   future: {
     unstable_newEmbeddedAuthStrategy: true,
