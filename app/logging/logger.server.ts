@@ -1,28 +1,34 @@
 // Structured JSON logs. One root logger; modules take a child with their name.
-import { pino, type Logger } from "pino";
+// Every line passes through redactSecrets: secret-named fields at any depth and
+// token-shaped strings (in fields or in the message) never reach the output.
+import { pino, type DestinationStream, type Logger } from "pino";
+import { redactSecrets, redactText } from "../security/redaction";
 
-const level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info");
+const defaultLevel = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info");
 
-export const logger: Logger = pino({
-  level,
-  base: { service: "rappit" },
-  // Secrets never reach the log, wherever they sit in a logged object.
-  redact: {
-    paths: [
-      "accessToken",
-      "refreshToken",
-      "*.accessToken",
-      "*.refreshToken",
-      "password",
-      "*.password",
-      "secret",
-      "*.secret",
-      "headers.authorization",
-      "*.headers.authorization",
-    ],
-    censor: "[redacted]",
-  },
-});
+export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? defaultLevel,
+      base: { service: "rappit" },
+      formatters: {
+        log: (object) => redactSecrets(object),
+        bindings: (bindings) => redactSecrets(bindings),
+      },
+      hooks: {
+        // Objects are redacted by formatters.log; message strings need their own pass.
+        logMethod(args, method) {
+          const cleaned = args.map((arg) => (typeof arg === "string" ? redactText(arg) : arg));
+          method.apply(this, cleaned as Parameters<typeof method>);
+        },
+      },
+      serializers: { err: pino.stdSerializers.err },
+    },
+    options.destination,
+  );
+}
+
+export const logger: Logger = createLogger();
 
 export function loggerFor(component: string): Logger {
   return logger.child({ component });
