@@ -8,7 +8,7 @@ import {
 } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { getConfig, scopesOf } from "./config/env.server";
-import { getPrisma } from "./db/prisma.server";
+import { getPrisma, getSessionStorageClient } from "./db/prisma.server";
 import { loggerFor } from "./logging/logger.server";
 import { getCipher } from "./security/cipher.server";
 import { EncryptedSessionStorage } from "./security/encrypted-session-storage.server";
@@ -34,7 +34,7 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   // Tokens are encrypted before Prisma sees them (design invariant 2).
   sessionStorage: new EncryptedSessionStorage(
-    new PrismaSessionStorage(getPrisma()),
+    new PrismaSessionStorage(getSessionStorageClient()),
     getCipher(),
     loggerFor("session-storage"),
   ),

@@ -1,21 +1,45 @@
-// The process-wide Prisma client, on the pg driver adapter (no query engine binary).
-// Kept on globalThis so the Vite dev server's module graph and the workers'
-// graph share one pool: the embedded database accepts exactly one connection.
+// The process-wide Prisma client, on the pg driver adapter (no query engine binary),
+// with the tenancy guard applied: merchant models need forShop() or a system context.
+// Kept on globalThis so the Vite dev server's module graph and the workers' graph
+// share one pool: the embedded database accepts exactly one connection.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import { ConfigError, getConfig } from "../config/env.server";
+import { shopScope, tenancyGuard } from "../security/tenancy";
 
-export type Database = PrismaClient;
-
-const globalForPrisma = globalThis as unknown as { __rappitPrisma?: PrismaClient };
-
-export function createPrismaClient(connectionString: string, poolSize: number): PrismaClient {
-  const adapter = new PrismaPg({ connectionString, max: poolSize });
-  return new PrismaClient({ adapter });
+function guarded(client: PrismaClient) {
+  return client.$extends(tenancyGuard);
 }
 
-/** The shared client. DATABASE_URL must be set (local commands set it for the embedded database). */
-export function getPrisma(): PrismaClient {
+/** The app's database client: global models freely, merchant models only when shop-scoped. */
+export type Database = ReturnType<typeof guarded>;
+
+/** A client that sees one shop's merchant data and stamps that shop on what it creates. */
+export type ShopDatabase = ReturnType<typeof scopedTo>;
+
+// Prisma runs query extensions in the order they were added: the scope fills in
+// the shop first, then the guard checks that every query carries one.
+function scopedTo(raw: PrismaClient, shopId: string) {
+  return raw.$extends(shopScope(shopId)).$extends(tenancyGuard);
+}
+
+interface Clients {
+  raw: PrismaClient;
+  guarded: Database;
+}
+
+const globalForPrisma = globalThis as unknown as { __rappitPrisma?: Clients };
+
+function createClients(connectionString: string, poolSize: number): Clients {
+  const raw = new PrismaClient({ adapter: new PrismaPg({ connectionString, max: poolSize }) });
+  return { raw, guarded: guarded(raw) };
+}
+
+export function createPrismaClient(connectionString: string, poolSize: number): Database {
+  return createClients(connectionString, poolSize).guarded;
+}
+
+function clients(): Clients {
   if (!globalForPrisma.__rappitPrisma) {
     const config = getConfig();
     if (!config.DATABASE_URL) {
@@ -23,13 +47,31 @@ export function getPrisma(): PrismaClient {
         "DATABASE_URL is missing: this command needs a PostgreSQL server. Set DATABASE_URL, or use `npm run demo`, which runs the embedded database",
       ]);
     }
-    globalForPrisma.__rappitPrisma = createPrismaClient(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+    globalForPrisma.__rappitPrisma = createClients(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   }
   return globalForPrisma.__rappitPrisma;
 }
 
+/** The shared client. DATABASE_URL must be set (local commands set it for the embedded database). */
+export function getPrisma(): Database {
+  return clients().guarded;
+}
+
+/**
+ * The same pool without the tenancy guard, typed as Shopify's session storage requires.
+ * Only for PrismaSessionStorage: Session is a global model keyed by shop domain.
+ */
+export function getSessionStorageClient(): PrismaClient {
+  return clients().raw;
+}
+
+/** Merchant data of one shop. `shopId` is the Shop row's id, never a domain from a request. */
+export function forShop(shopId: string): ShopDatabase {
+  return scopedTo(clients().raw, shopId);
+}
+
 export async function disconnectPrisma(): Promise<void> {
-  const client = globalForPrisma.__rappitPrisma;
+  const current = globalForPrisma.__rappitPrisma;
   globalForPrisma.__rappitPrisma = undefined;
-  await client?.$disconnect();
+  await current?.raw.$disconnect();
 }
