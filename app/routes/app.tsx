@@ -23,6 +23,7 @@ export default function App() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/activity">Activity</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -1,6 +1,7 @@
 // What the home page shows: the shop, its sales channels and its carrier accounts.
 import type { Database } from "../db/prisma.server";
-import { findShop, recordInstall, type ShopRecord } from "./shop-service.server";
+import { shopOfSession } from "./current-shop.server";
+import type { ShopRecord } from "./shop-service.server";
 
 export interface ChannelSummary {
   type: "SHOPIFY" | "WOOCOMMERCE";
@@ -25,8 +26,7 @@ export async function getSetupOverview(
   domain: string,
   grantedScope: string | undefined,
 ): Promise<SetupOverview> {
-  // The Shop row normally exists from install (afterAuth); create it if an older install lacks it.
-  const shop = (await findShop(db, domain)) ?? (await recordInstall(db, domain, grantedScope));
+  const shop = await shopOfSession(db, { shop: domain, scope: grantedScope });
   // The shop itself is always a connected channel; WooCommerce stores and carrier
   // accounts join these lists as they are connected from settings.
   return {

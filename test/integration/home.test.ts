@@ -1,33 +1,17 @@
-import {
-  API_KEY,
-  API_SECRET_KEY,
-  APP_URL,
-  RequestType,
-  setUpValidRequest,
-  setUpValidSession,
-} from "@shopify/shopify-api/test-helpers";
+import { API_KEY, APP_URL, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { afterAll, describe, expect, it } from "vitest";
 import { getConfig } from "~/config/env.server";
 import { disconnectPrisma, getPrisma } from "~/db/prisma.server";
 import { loader as homeLoader } from "~/routes/app._index";
-import { sessionStorage } from "~/shopify.server";
+import { adminRequest } from "../support/admin-requests";
 import { uniqueShopDomain } from "../support/shops";
 
 afterAll(disconnectPrisma);
 
-// An embedded admin request as App Bridge makes it: a signed session token for the shop.
-async function adminRequest(shop: string): Promise<Request> {
-  await sessionStorage!.storeSession(setUpValidSession({ shop, scope: getConfig().SCOPES }));
-  return setUpValidRequest(
-    { type: RequestType.Bearer, store: shop.replace(".myshopify.com", ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
-    new Request(`${APP_URL}/app`),
-  );
-}
-
 describe("/app home", () => {
   it("shows the shop as a connected channel and no carriers, creating the Shop row if missing", async () => {
     const shop = uniqueShopDomain();
-    const data = await homeLoader({ request: await adminRequest(shop), params: {}, context: {} });
+    const data = await homeLoader({ request: await adminRequest(shop, "/app"), params: {}, context: {} });
 
     expect(data.shopDomain).toBe(shop);
     expect(data.channels).toEqual([{ type: "SHOPIFY", name: shop, status: "CONNECTED" }]);

@@ -1,0 +1,31 @@
+// Requests as the embedded admin makes them: a session token signed with the app's
+// secret, for a shop whose offline session is stored (so no token exchange happens).
+import {
+  API_KEY,
+  API_SECRET_KEY,
+  APP_URL,
+  RequestType,
+  setUpValidRequest,
+  setUpValidSession,
+} from "@shopify/shopify-api/test-helpers";
+import { getConfig } from "~/config/env.server";
+import { sessionStorage } from "~/shopify.server";
+
+export async function adminRequest(shop: string, path: string, init?: RequestInit): Promise<Request> {
+  await sessionStorage!.storeSession(setUpValidSession({ shop, scope: getConfig().SCOPES }));
+  return setUpValidRequest(
+    { type: RequestType.Bearer, store: shop.replace(".myshopify.com", ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
+    new Request(`${APP_URL}${path}`, init),
+  );
+}
+
+/** Runs a loader or action and returns its Response, whether returned or thrown. */
+export async function settle(run: () => Promise<unknown>): Promise<Response> {
+  try {
+    const result = await run();
+    return result instanceof Response ? result : Response.json(result);
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
