@@ -70,6 +70,24 @@ interface AppliedRow {
   rolled_back_at: Date | null;
 }
 
+/** Migrations in the folder that this database has not applied yet. */
+export async function pendingMigrations(connectionString: string, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const local = await readLocalMigrations(dir);
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const exists = await client.query(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
+    if (!exists.rows[0].present) return local.map((m) => m.name);
+    const { rows } = await client.query<{ migration_name: string }>(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
+    const applied = new Set(rows.map((row) => row.migration_name));
+    return local.map((m) => m.name).filter((name) => !applied.has(name));
+  } finally {
+    await client.end();
+  }
+}
+
 export async function deployMigrations(
   connectionString: string,
   dir = MIGRATIONS_DIR,

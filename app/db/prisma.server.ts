@@ -30,9 +30,14 @@ interface Clients {
 
 const globalForPrisma = globalThis as unknown as { __rappitPrisma?: Clients };
 
+// Which unguarded client each app client wraps, so forShop() can scope any of them.
+const rawOf = new WeakMap<Database, PrismaClient>();
+
 function createClients(connectionString: string, poolSize: number): Clients {
   const raw = new PrismaClient({ adapter: new PrismaPg({ connectionString, max: poolSize }) });
-  return { raw, guarded: guarded(raw) };
+  const app = guarded(raw);
+  rawOf.set(app, raw);
+  return { raw, guarded: app };
 }
 
 export function createPrismaClient(connectionString: string, poolSize: number): Database {
@@ -66,8 +71,10 @@ export function getSessionStorageClient(): PrismaClient {
 }
 
 /** Merchant data of one shop. `shopId` is the Shop row's id, never a domain from a request. */
-export function forShop(shopId: string): ShopDatabase {
-  return scopedTo(clients().raw, shopId);
+export function forShop(shopId: string, db: Database = getPrisma()): ShopDatabase {
+  const raw = rawOf.get(db);
+  if (!raw) throw new Error("forShop() needs a client made by getPrisma() or createPrismaClient()");
+  return scopedTo(raw, shopId);
 }
 
 export async function disconnectPrisma(): Promise<void> {

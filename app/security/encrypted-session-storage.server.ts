@@ -4,10 +4,11 @@
 import { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import type { Logger } from "pino";
+import { rowBinding } from "./encrypted-columns";
 import { DecryptionError, type Cipher } from "./encryption";
 
 export function sessionTokenBinding(sessionId: string, field: "accessToken" | "refreshToken"): string {
-  return `Session:${sessionId}:${field}`;
+  return rowBinding("Session", sessionId, field);
 }
 
 export class EncryptedSessionStorage implements SessionStorage {

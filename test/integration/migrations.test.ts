@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { MIGRATIONS_DIR, MigrationError, deployMigrations, readLocalMigrations } from "~/db/migrations.server";
+import { MIGRATIONS_DIR, MigrationError, deployMigrations, pendingMigrations, readLocalMigrations } from "~/db/migrations.server";
 import { createDatabase, dropDatabase } from "../setup/services";
 
 // Each test gets a database of its own: migration tests need a blank slate.
@@ -121,5 +121,15 @@ describe("migration deploy", () => {
       `INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES ('00000000-0000-0000-0000-000000000001', 'x', '29990101000000_crashed')`,
     );
     await expect(deployMigrations(url)).rejects.toThrow(/"29990101000000_crashed" started but did not finish/);
+  });
+});
+
+describe("pendingMigrations", () => {
+  it("lists every migration for an empty database and none after deploy", async () => {
+    const url = await freshDatabase();
+    const local = (await readLocalMigrations()).map((m) => m.name);
+    expect(await pendingMigrations(url)).toEqual(local);
+    await deployMigrations(url);
+    expect(await pendingMigrations(url)).toEqual([]);
   });
 });
