@@ -16,8 +16,9 @@ import {
   Text,
 } from "@shopify/polaris";
 import { forShop, getPrisma } from "~/db/prisma.server";
-import { AUDIT_ACTIONS, listAudit } from "~/security/audit.server";
-import { InvalidActivityQueryError, encodeCursor, parseActivityQuery } from "~/security/audit-query";
+import { AUDIT_ACTIONS } from "~/security/audit-actions";
+import { listAudit } from "~/security/audit.server";
+import { InvalidActivityQueryError, encodeCursor, parseActivityQuery } from "~/security/audit-query.server";
 import { authenticate } from "~/shopify.server";
 import { shopOfSession } from "~/shops/current-shop.server";
 

@@ -3,23 +3,10 @@
 // through redactSecrets so no secret lands in the table.
 import { z } from "zod";
 import type { ShopDatabase } from "../db/prisma.server";
+import { AUDIT_ACTIONS, type AuditAction } from "./audit-actions";
 import { redactSecrets } from "./redaction";
 
-export const AUDIT_ACTIONS = [
-  "CHANNEL_CONNECTED",
-  "CHANNEL_DISCONNECTED",
-  "TOKEN_REFRESHED",
-  "TOKEN_REFRESH_FAILED",
-  "CARRIER_CONNECTED",
-  "CARRIER_DISCONNECTED",
-  "ORDER_APPROVED",
-  "ORDER_REJECTED",
-  "JOB_REPLAYED",
-  "KEYS_ROTATED",
-  "APP_UNINSTALLED",
-  "SHOP_REDACTED",
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export { AUDIT_ACTIONS, type AuditAction };
 
 export type Actor =
   | { type: "USER"; id?: string; email?: string }

@@ -10,8 +10,10 @@ export default class SummaryReporter implements Reporter {
   onFinished(files: RunnerTestFile[] = []) {
     const all = tests(files);
     const passed = all.filter((t) => t.result?.state === "pass").length;
-    // A file that fails to load has no tests but must still count as a failure.
-    const brokenFiles = files.filter((file) => file.result?.state === "fail" && tests([file]).length === 0);
+    // A file that fails outside its tests (import error, failing beforeAll) counts as a failure too.
+    const brokenFiles = files.filter(
+      (file) => file.result?.state === "fail" && !tests([file]).some((t) => t.result?.state === "fail"),
+    );
     const failed = all.filter((t) => t.result?.state === "fail").length + brokenFiles.length;
     const skipped = all.filter((t) => t.mode === "skip" || t.mode === "todo").length;
     process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);

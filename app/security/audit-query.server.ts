@@ -1,6 +1,7 @@
 // The activity page's query string: action filter and keyset cursor, validated.
 import { z } from "zod";
-import { AUDIT_ACTIONS, type AuditPageQuery } from "./audit.server";
+import { AUDIT_ACTIONS } from "./audit-actions";
+import type { AuditPageQuery } from "./audit.server";
 
 export const ACTIVITY_PAGE_SIZE = 25;
 

@@ -1,0 +1,16 @@
+// The audit actions in the plan. Plain module: the activity page's filter uses it in the browser.
+export const AUDIT_ACTIONS = [
+  "CHANNEL_CONNECTED",
+  "CHANNEL_DISCONNECTED",
+  "TOKEN_REFRESHED",
+  "TOKEN_REFRESH_FAILED",
+  "CARRIER_CONNECTED",
+  "CARRIER_DISCONNECTED",
+  "ORDER_APPROVED",
+  "ORDER_REJECTED",
+  "JOB_REPLAYED",
+  "KEYS_ROTATED",
+  "APP_UNINSTALLED",
+  "SHOP_REDACTED",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
