@@ -15,6 +15,12 @@ export default async function handleRequest(
 ) {
   // CSP frame-ancestors and the other headers Shopify's embedded admin requires.
   addDocumentResponseHeaders(request, responseHeaders);
+  // Pages outside the admin (landing, login) must not be framed by anyone.
+  if (!responseHeaders.has("Content-Security-Policy")) {
+    responseHeaders.set("Content-Security-Policy", "frame-ancestors 'none';");
+  }
+  responseHeaders.set("X-Content-Type-Options", "nosniff");
+  responseHeaders.set("Referrer-Policy", "strict-origin-when-cross-origin");
   const userAgent = request.headers.get("user-agent");
   const readyEvent = userAgent && isbot(userAgent) ? "onAllReady" : "onShellReady";
 

@@ -1,5 +1,13 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
+import {
+  API_KEY,
+  API_SECRET_KEY,
+  APP_URL,
+  RequestType,
+  setUpValidRequest,
+  setUpValidSession,
+} from "@shopify/shopify-api/test-helpers";
+import { getConfig } from "~/config/env.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectPrisma, getPrisma } from "~/db/prisma.server";
 import { freePort } from "~/jobs/local-redis.server";
@@ -44,12 +52,27 @@ afterAll(async () => {
   await disconnectPrisma();
 });
 
+const seenCookies: string[] = [];
+const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+
 async function send(request: Request): Promise<Response> {
+  const response = await sendRaw(request);
+  seenCookies.push(...response.headers.getSetCookie());
+  return response;
+}
+
+/** Sends a request built for any origin to the server under test, keeping path and query. */
+async function sendRaw(request: Request): Promise<Response> {
   const url = new URL(request.url);
-  return fetch(`${base}${url.pathname}`, {
+  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  // The library answers 410 to bots, and fetch's default user agent looks like one.
+  const headers = new Headers(request.headers);
+  if (!headers.has("user-agent")) headers.set("user-agent", BROWSER);
+  return fetch(`${base}${url.pathname}${url.search}`, {
     method: request.method,
-    headers: request.headers,
-    body: await request.text(),
+    headers,
+    body: hasBody ? await request.text() : undefined,
+    redirect: "manual",
   });
 }
 
@@ -62,7 +85,7 @@ describe("production server (npm run build && npm start)", () => {
   });
 
   it("serves the landing page with Shopify's document headers and fingerprinted assets", async () => {
-    const landing = await fetch(`${base}/`);
+    const landing = await send(new Request(`${base}/`));
     expect(landing.status).toBe(200);
     expect(landing.headers.get("x-powered-by")).toBeNull();
     const html = await landing.text();
@@ -97,5 +120,38 @@ describe("production server (npm run build && npm start)", () => {
     const response = await fetch(`${base}/webhooks/app/uninstalled`);
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("POST");
+  });
+
+  it("renders an embedded page for a session token, frameable only by the shop's admin", async () => {
+    const shop = uniqueShopDomain();
+    await sessionStorage!.storeSession(setUpValidSession({ shop, scope: getConfig().SCOPES }));
+    const request = await setUpValidRequest(
+      { type: RequestType.Admin, store: shop.replace(".myshopify.com", ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
+      new Request(`${APP_URL}/app`),
+    );
+    const response = await send(request);
+    expect(response.status).toBe(200);
+    const csp = response.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain(`frame-ancestors https://${shop} https://admin.shopify.com`);
+    const html = await response.text();
+    expect(html).toContain("Sales channels");
+    expect(html).toContain("Add a carrier account");
+  });
+
+  it("forbids framing pages outside the admin", async () => {
+    const landing = await send(new Request(`${base}/`));
+    expect(landing.headers.get("content-security-policy")).toBe("frame-ancestors 'none';");
+    expect(landing.headers.get("x-content-type-options")).toBe("nosniff");
+    await send(new Request(`${base}/auth/login`));
+    await send(new Request(`${base}/auth/login`, { method: "POST", body: new URLSearchParams({ shop: "x.myshopify.com" }) }));
+  });
+
+  it("sets no cookie without Secure, HttpOnly and SameSite", () => {
+    // Token exchange needs no cookies; any a route adds must still be locked down.
+    for (const cookie of seenCookies) {
+      expect(cookie).toMatch(/;\s*Secure/i);
+      expect(cookie).toMatch(/;\s*HttpOnly/i);
+      expect(cookie).toMatch(/;\s*SameSite=(None|Lax|Strict)/i);
+    }
   });
 });
