@@ -1,18 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import {
-  API_KEY,
-  API_SECRET_KEY,
-  APP_URL,
-  RequestType,
-  setUpValidRequest,
-  setUpValidSession,
-} from "@shopify/shopify-api/test-helpers";
-import { getConfig } from "~/config/env.server";
+import { API_SECRET_KEY, RequestType } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectPrisma, getPrisma } from "~/db/prisma.server";
 import { freePort } from "~/jobs/local-redis.server";
 import { recordInstall } from "~/shops/shop-service.server";
 import { sessionStorage } from "~/shopify.server";
+import { adminRequest } from "../support/admin-requests";
 import { signedWebhook } from "../support/shopify-webhooks";
 import { offlineSession, uniqueShopDomain } from "../support/shops";
 
@@ -124,11 +117,7 @@ describe("production server (npm run build && npm start)", () => {
 
   it("renders an embedded page for a session token, frameable only by the shop's admin", async () => {
     const shop = uniqueShopDomain();
-    await sessionStorage!.storeSession(setUpValidSession({ shop, scope: getConfig().SCOPES }));
-    const request = await setUpValidRequest(
-      { type: RequestType.Admin, store: shop.replace(".myshopify.com", ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
-      new Request(`${APP_URL}/app`),
-    );
+    const request = await adminRequest(shop, "/app", undefined, RequestType.Admin);
     const response = await send(request);
     expect(response.status).toBe(200);
     const csp = response.headers.get("content-security-policy") ?? "";

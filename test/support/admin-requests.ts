@@ -11,10 +11,19 @@ import {
 import { getConfig } from "~/config/env.server";
 import { sessionStorage } from "~/shopify.server";
 
-export async function adminRequest(shop: string, path: string, init?: RequestInit): Promise<Request> {
+/**
+ * Bearer: a fetch from the embedded app (session token in Authorization).
+ * Admin: a document load inside the admin (embedded, shop, host and id_token in the query).
+ */
+export async function adminRequest(
+  shop: string,
+  path: string,
+  init?: RequestInit,
+  type: RequestType.Bearer | RequestType.Admin = RequestType.Bearer,
+): Promise<Request> {
   await sessionStorage!.storeSession(setUpValidSession({ shop, scope: getConfig().SCOPES }));
   return setUpValidRequest(
-    { type: RequestType.Bearer, store: shop.replace(".myshopify.com", ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
+    { type, store: shop.replace(".myshopify.com", ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
     new Request(`${APP_URL}${path}`, init),
   );
 }
