@@ -1,7 +1,6 @@
 // The one shopifyApp() of Rappit. Routes use only the names exported here.
 import "@shopify/shopify-app-remix/adapters/node";
 import {
-  ApiVersion,
   AppDistribution,
   LogSeverity,
   shopifyApp,
@@ -11,10 +10,13 @@ import { getConfig, scopesOf } from "./config/env.server";
 import { getPrisma, getSessionStorageClient } from "./db/prisma.server";
 import { loggerFor } from "./logging/logger.server";
 import { getCipher } from "./security/cipher.server";
+import { routeShopifyApiTo } from "./shopify/api-routing.server";
+import { API_VERSION } from "./shopify/api-version";
 import { EncryptedSessionStorage } from "./security/encrypted-session-storage.server";
-import { recordInstall } from "./shops/shop-service.server";
+import { recordInstall, recordTokenHealed } from "./shops/shop-service.server";
 
 const config = getConfig();
+if (config.SHOPIFY_API_ORIGIN) routeShopifyApiTo(config.SHOPIFY_API_ORIGIN);
 const libraryLogger = loggerFor("shopify-api");
 const logMethod = {
   [LogSeverity.Error]: "error",
@@ -23,7 +25,7 @@ const logMethod = {
   [LogSeverity.Debug]: "debug",
 } as const;
 
-export const apiVersion = ApiVersion.October26;
+export const apiVersion = API_VERSION;
 
 const shopify = shopifyApp({
   apiKey: config.SHOPIFY_API_KEY,
@@ -51,6 +53,7 @@ const shopify = shopifyApp({
   hooks: {
     afterAuth: async ({ session }) => {
       await recordInstall(getPrisma(), session.shop, session.scope);
+      await recordTokenHealed(getPrisma(), session.shop);
     },
   },
 });

@@ -46,6 +46,11 @@ const variables = {
     schema: z.string().min(1).default(DEFAULT_SCOPES),
     purpose: "comma-separated Admin API scopes; must match shopify.app.toml",
   },
+  SHOPIFY_API_ORIGIN: {
+    schema: z.url().optional(),
+    purpose:
+      "development and test only: origin of a Shopify emulator that receives every Admin API and token call; refused in production",
+  },
   ENCRYPTION_KEY: {
     schema: z.string().min(1),
     purpose:
@@ -200,6 +205,9 @@ function productionProblems(config: AppConfig): string[] {
   if (!config.DATABASE_URL) problems.push(`DATABASE_URL is missing: ${variables.DATABASE_URL.purpose}`);
   if (!config.REDIS_URL) problems.push(`REDIS_URL is missing: ${variables.REDIS_URL.purpose}`);
   if (config.DEMO_MODE) problems.push("DEMO_MODE is set: demo defaults are refused in production");
+  if (config.SHOPIFY_API_ORIGIN) {
+    problems.push("SHOPIFY_API_ORIGIN is set: routing Shopify calls to an emulator is refused in production");
+  }
   if (!config.SHOPIFY_APP_URL.startsWith("https://")) {
     problems.push("SHOPIFY_APP_URL must be https in production");
   }

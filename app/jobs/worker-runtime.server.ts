@@ -64,6 +64,11 @@ export function startWorkers(options: WorkerRuntimeOptions): WorkerRuntime {
           logger.warn({ queue: queueName, jobId: job.id, job: job.name }, "job returned to queue at shutdown");
           throw new WaitingError();
         }
+        // Errors that retrying cannot fix (e.g. a shop that needs re-authentication)
+        // fail the job now instead of burning its attempts.
+        if (error instanceof Error && (error as { retryable?: boolean }).retryable === false) {
+          throw new UnrecoverableError(error.message);
+        }
         throw error;
       }
     };

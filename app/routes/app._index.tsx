@@ -4,6 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import {
   Badge,
+  Banner,
   BlockStack,
   Card,
   EmptyState,
@@ -28,6 +29,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     channels: overview.channels,
     carriers: overview.carriers,
     hasWooCommerce: overview.channels.some((channel) => channel.type === "WOOCOMMERCE"),
+    needsReauth: overview.shop.needsReauth,
   };
 };
 
@@ -51,6 +53,17 @@ export default function Home() {
     <Page>
       <TitleBar title="Rappit" />
       <Layout>
+        {data.needsReauth && (
+          <Layout.Section>
+            <Banner tone="warning" title="Rappit has lost access to your store in the background">
+              <p>
+                Shopify stopped accepting Rappit's access, so order syncing, labels and stock updates
+                are paused. Reload Rappit from your Shopify admin to restore access; if this message
+                stays, reinstall Rappit from the Shopify App Store.
+              </p>
+            </Banner>
+          </Layout.Section>
+        )}
         <Layout.Section>
           <Card>
             <BlockStack gap="200">

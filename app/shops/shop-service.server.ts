@@ -1,5 +1,6 @@
 // The Shop row: one per installed shop, the root every merchant record hangs off.
-import type { Database } from "../db/prisma.server";
+import { forShop, type Database } from "../db/prisma.server";
+import { recordAudit } from "../security/audit.server";
 
 export interface ShopRecord {
   id: string;
@@ -7,6 +8,8 @@ export interface ShopRecord {
   scopes: string[];
   installedAt: Date;
   uninstalledAt: Date | null;
+  /** Shopify refused the shop's refresh token; an admin visit (token exchange) heals it. */
+  needsReauth: boolean;
 }
 
 function toRecord(row: {
@@ -15,6 +18,7 @@ function toRecord(row: {
   scopes: string;
   installedAt: Date;
   uninstalledAt: Date | null;
+  tokenStatus: string;
 }): ShopRecord {
   return {
     id: row.id,
@@ -22,6 +26,7 @@ function toRecord(row: {
     scopes: row.scopes ? row.scopes.split(",") : [],
     installedAt: row.installedAt,
     uninstalledAt: row.uninstalledAt,
+    needsReauth: row.tokenStatus === "NEEDS_REAUTH",
   };
 }
 
@@ -67,4 +72,27 @@ export async function recordScopes(db: Database, domain: string, scopes: string[
 export async function findShop(db: Database, domain: string): Promise<ShopRecord | null> {
   const row = await db.shop.findUnique({ where: { domain } });
   return row ? toRecord(row) : null;
+}
+
+/**
+ * After a token exchange gave the shop a new offline token: a shop marked
+ * NEEDS_REAUTH is healthy again. Audited once, by the visit that healed it.
+ */
+export async function recordTokenHealed(db: Database, domain: string): Promise<boolean> {
+  const shop = await db.shop.findUnique({ where: { domain } });
+  if (!shop) return false;
+  const { count } = await db.shop.updateMany({
+    where: { id: shop.id, tokenStatus: "NEEDS_REAUTH" },
+    data: { tokenStatus: "OK" },
+  });
+  if (count === 1) {
+    await recordAudit(forShop(shop.id, db), {
+      actor: { type: "SYSTEM", id: "token-exchange" },
+      action: "TOKEN_REFRESHED",
+      subject: { type: "Shop", id: shop.id },
+      before: { tokenStatus: "NEEDS_REAUTH" },
+      after: { tokenStatus: "OK" },
+    });
+  }
+  return count === 1;
 }

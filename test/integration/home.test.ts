@@ -17,6 +17,7 @@ describe("/app home", () => {
     expect(data.channels).toEqual([{ type: "SHOPIFY", name: shop, status: "CONNECTED" }]);
     expect(data.carriers).toEqual([]);
     expect(data.hasWooCommerce).toBe(false);
+    expect(data.needsReauth).toBe(false);
     const row = await getPrisma().shop.findUniqueOrThrow({ where: { domain: shop } });
     expect(row.scopes).toBe(getConfig().SCOPES);
   });

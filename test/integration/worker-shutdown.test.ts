@@ -94,4 +94,16 @@ describe("worker shutdown on SIGTERM", () => {
     expect(after!.attemptsMade).toBe(1);
     expect(after!.failedReason).toBe('No handler for job "test.no-such-job" on queue "fulfillment"');
   });
+
+  it("fails a job whose error is not retryable at once, keeping its message", async () => {
+    const id = `permanent-${randomBytes(3).toString("hex")}`;
+    const job = await queue.add("test.permanent-failure", {}, { jobId: id, attempts: 5, backoff: { type: "fixed", delay: 10 } });
+    const worker = startWorker(1_000);
+    await waitFor(async () => (await (await queue.getJob(job.id!))!.getState()) === "failed");
+    worker.child.kill("SIGTERM");
+    await worker.exited;
+    const after = await queue.getJob(job.id!);
+    expect(after!.attemptsMade).toBe(1);
+    expect(after!.failedReason).toBe("shop needs re-authentication");
+  });
 });

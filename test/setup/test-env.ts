@@ -14,5 +14,5 @@ Object.assign(process.env, {
   SHOPIFY_API_SECRET: API_SECRET_KEY,
   SHOPIFY_APP_URL: APP_URL,
   ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-  LOG_LEVEL: "silent",
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
 });

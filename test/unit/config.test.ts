@@ -59,10 +59,12 @@ describe("configuration", () => {
       NODE_ENV: "production",
       SHOPIFY_APP_URL: "http://rappit.example.com",
       DEMO_MODE: "1",
+      SHOPIFY_API_ORIGIN: "http://127.0.0.1:4100",
     });
     expect(problems.join("\n")).toMatch(/DATABASE_URL is missing/);
     expect(problems.join("\n")).toMatch(/REDIS_URL is missing/);
     expect(problems.join("\n")).toMatch(/DEMO_MODE is set/);
+    expect(problems.join("\n")).toMatch(/SHOPIFY_API_ORIGIN is set: routing Shopify calls to an emulator is refused/);
     expect(problems.join("\n")).toMatch(/SHOPIFY_APP_URL must be https/);
   });
 

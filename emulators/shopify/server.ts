@@ -1,0 +1,86 @@
+// A Shopify store on loopback for tests and the demo. The app reaches it through
+// SHOPIFY_API_ORIGIN, which sends https://<shop>/admin/... to <origin>/store/<shop>/admin/...
+// (app/shopify/api-routing.server.ts). Never imports app code: an emulator that
+// shared our code would agree with our bugs.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { AdminGraphql } from "./graphql-admin";
+import { handleTokenRequest } from "./oauth-token";
+import { ShopifyState } from "./state";
+
+export interface ShopifyEmulator {
+  url: string;
+  state: ShopifyState;
+  graphql: AdminGraphql;
+  close(): Promise<void>;
+}
+
+const ROUTE = /^\/store\/([a-z0-9][a-z0-9-]*\.myshopify\.com)(\/admin\/.*)$/;
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "Content-Type": "application/json" });
+  response.end(JSON.stringify(body));
+}
+
+export async function startShopifyEmulator(options: {
+  apiKey: string;
+  apiSecret: string;
+  /** The scopes a token grant reports as granted. */
+  scopes: string;
+}): Promise<ShopifyEmulator> {
+  const state = new ShopifyState(options.apiKey, options.apiSecret);
+  const admin = new AdminGraphql(state);
+
+  const server = createServer(async (request, response) => {
+    try {
+      const match = ROUTE.exec(new URL(request.url ?? "/", "http://emulator").pathname);
+      if (!match || request.method !== "POST") return send(response, 404, { errors: "Not Found" });
+      const [, domain, path] = match;
+      const raw = await readBody(request);
+      let body: Record<string, unknown>;
+      try {
+        body = raw ? JSON.parse(raw) : {};
+      } catch {
+        return send(response, 400, { errors: "Bad Request: body is not JSON" });
+      }
+
+      if (path === "/admin/oauth/access_token") {
+        if (state.faults.tokenLatencyMs > 0) await new Promise((r) => setTimeout(r, state.faults.tokenLatencyMs));
+        const reply = handleTokenRequest(state, domain, body, options.scopes);
+        return send(response, reply.status, reply.body);
+      }
+
+      if (/^\/admin\/api\/[0-9]{4}-[0-9]{2}\/graphql\.json$/.test(path)) {
+        const shop = state.shops.get(domain);
+        if (!shop) return send(response, 404, { errors: "Not Found" });
+        const auth = state.authenticate(domain, request.headers["x-shopify-access-token"]?.toString() ?? null);
+        if (typeof auth === "string") {
+          return send(response, 401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+        }
+        return send(response, 200, await admin.execute(shop, body));
+      }
+      return send(response, 404, { errors: "Not Found" });
+    } catch (error) {
+      send(response, 500, { errors: `emulator error: ${(error as Error).message}` });
+    }
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    state,
+    graphql: admin,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,108 @@
+// The emulated Shopify: shops, their tokens and their data, in memory.
+import { randomBytes } from "node:crypto";
+
+export interface AccessToken {
+  token: string;
+  shop: string;
+  scope: string;
+  expiresAt: number | null;
+}
+
+export interface RefreshToken {
+  token: string;
+  shop: string;
+  expiresAt: number;
+  revoked: boolean;
+  /** Set when the access token issued with its successor is first used: then it stops working. */
+  supersededBy?: string;
+}
+
+export interface EmulatedShop {
+  domain: string;
+  name: string;
+  currencyCode: string;
+  primaryLocationId: string;
+}
+
+export interface TokenRequestCounts {
+  token_exchange: number;
+  refresh_token: number;
+  authorization_code: number;
+}
+
+export interface Faults {
+  /** Answer token grants without expires_in (shopify-app-js#3400). */
+  omitExpiresIn: boolean;
+  /** Lifetime of issued access tokens, seconds (Shopify: 3600). */
+  accessTokenLifetimeSeconds: number;
+  /** Milliseconds the token endpoint waits before answering. */
+  tokenLatencyMs: number;
+}
+
+export class ShopifyState {
+  readonly shops = new Map<string, EmulatedShop>();
+  readonly accessTokens = new Map<string, AccessToken>();
+  readonly refreshTokens = new Map<string, RefreshToken>();
+  readonly tokenRequests: TokenRequestCounts = { token_exchange: 0, refresh_token: 0, authorization_code: 0 };
+  readonly faults: Faults = { omitExpiresIn: false, accessTokenLifetimeSeconds: 3600, tokenLatencyMs: 0 };
+
+  constructor(
+    readonly apiKey: string,
+    readonly apiSecret: string,
+  ) {}
+
+  addShop(domain: string, overrides: Partial<Omit<EmulatedShop, "domain">> = {}): EmulatedShop {
+    const shop: EmulatedShop = {
+      domain,
+      name: overrides.name ?? domain.replace(".myshopify.com", ""),
+      currencyCode: overrides.currencyCode ?? "USD",
+      primaryLocationId: overrides.primaryLocationId ?? `gid://shopify/Location/${1000 + this.shops.size}`,
+    };
+    this.shops.set(domain, shop);
+    return shop;
+  }
+
+  issueAccessToken(shop: string, scope: string, expiring: boolean): AccessToken {
+    const token: AccessToken = {
+      token: `shpat_${randomBytes(16).toString("hex")}`,
+      shop,
+      scope,
+      expiresAt: expiring ? Date.now() + this.faults.accessTokenLifetimeSeconds * 1000 : null,
+    };
+    this.accessTokens.set(token.token, token);
+    return token;
+  }
+
+  issueRefreshToken(shop: string): RefreshToken {
+    const token: RefreshToken = {
+      token: `shprt_${randomBytes(16).toString("hex")}`,
+      shop,
+      expiresAt: Date.now() + 90 * 86_400_000,
+      revoked: false,
+    };
+    this.refreshTokens.set(token.token, token);
+    return token;
+  }
+
+  /** Revokes every refresh token of a shop, as when the merchant removes access. */
+  revokeRefreshTokens(shop: string): void {
+    for (const token of this.refreshTokens.values()) if (token.shop === shop) token.revoked = true;
+  }
+
+  /** Makes every access token of a shop expired now. */
+  expireAccessTokens(shop: string): void {
+    for (const token of this.accessTokens.values()) if (token.shop === shop) token.expiresAt = Date.now() - 1;
+  }
+
+  /** The valid access token, or why not. Using it retires the refresh token its grant replaced. */
+  authenticate(shop: string, token: string | null): AccessToken | "missing" | "invalid" | "expired" {
+    if (!token) return "missing";
+    const found = this.accessTokens.get(token);
+    if (!found || found.shop !== shop) return "invalid";
+    if (found.expiresAt !== null && found.expiresAt <= Date.now()) return "expired";
+    for (const refresh of this.refreshTokens.values()) {
+      if (refresh.supersededBy === token) refresh.revoked = true;
+    }
+    return found;
+  }
+}
