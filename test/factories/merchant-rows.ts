@@ -1,8 +1,45 @@
 // Valid data for one row of each merchant model, without shopId (the scoped client
-// stamps it). The tenancy test creates rows from these for every merchant model:
-// adding a model to the schema means adding its entry here.
+// stamps it); parents are created through the same scoped client. The tenancy test
+// creates rows from these for every merchant model: a new model needs its entry here.
 import { randomUUID } from "node:crypto";
+import type { ShopDatabase } from "~/db/prisma.server";
 
-export const merchantRowData: Record<string, () => Record<string, unknown>> = {
-  AuditLog: () => ({ actorType: "SYSTEM", action: "KEYS_ROTATED", subjectType: "Test", subjectId: randomUUID() }),
+async function channel(db: ShopDatabase) {
+  return db.channel.create({
+    data: { shopId: db.$shopId(), type: "SHOPIFY", externalId: `${randomUUID()}.myshopify.com`, name: "Test" },
+  });
+}
+
+function orderData(channelId: string) {
+  const now = new Date();
+  return {
+    channelId,
+    externalOrderId: randomUUID(),
+    name: "#1001",
+    totalPrice: "10.00",
+    currency: "USD",
+    externalCreatedAt: now,
+    externalUpdatedAt: now,
+  };
+}
+
+export const merchantRowData: Record<string, (db: ShopDatabase) => Promise<Record<string, unknown>>> = {
+  AuditLog: async () => ({ actorType: "SYSTEM", action: "KEYS_ROTATED", subjectType: "Test", subjectId: randomUUID() }),
+  Channel: async () => ({ type: "WOOCOMMERCE", externalId: `https://${randomUUID()}.example`, name: "Store" }),
+  WebhookEvent: async () => ({ provider: "SHOPIFY", topic: "orders/create", webhookId: randomUUID(), payload: {} }),
+  Order: async (db) => orderData((await channel(db)).id),
+  OrderLine: async (db) => {
+    const order = await db.order.create({ data: { shopId: db.$shopId(), ...orderData((await channel(db)).id) } });
+    return { orderId: order.id, externalLineId: randomUUID(), title: "Tee", quantity: 1, price: "10.00" };
+  },
+  RefundLine: async (db) => ({
+    channelId: (await channel(db)).id,
+    externalOrderId: "1",
+    externalRefundId: "2",
+    externalRefundLineId: randomUUID(),
+    externalLineId: "3",
+    quantity: 1,
+    restockType: "return",
+  }),
+  DataExport: async () => ({ requestId: randomUUID(), data: {} }),
 };

@@ -49,8 +49,9 @@ describe("the schema", () => {
 describe.each(models)("tenant isolation of %s", (model) => {
   async function twoShopsWithRows() {
     const [shopA, shopB] = await Promise.all([buildShop(), buildShop()]);
-    const rowA = await delegate(forShop(shopA.id), model).create({ data: merchantRowData[model]() });
-    const rowB = await delegate(forShop(shopB.id), model).create({ data: merchantRowData[model]() });
+    const [a, b] = [forShop(shopA.id), forShop(shopB.id)];
+    const rowA = await delegate(a, model).create({ data: await merchantRowData[model](a) });
+    const rowB = await delegate(b, model).create({ data: await merchantRowData[model](b) });
     return { shopA, shopB, rowA, rowB };
   }
 
@@ -66,7 +67,7 @@ describe.each(models)("tenant isolation of %s", (model) => {
   it("cannot update or delete another shop's rows", async () => {
     const { shopA, shopB, rowB } = await twoShopsWithRows();
     const a = delegate(forShop(shopA.id), model);
-    const change = merchantRowData[model]();
+    const change = await merchantRowData[model](forShop(shopA.id));
 
     const updated = await attempt(() => a.updateMany({ where: { id: rowB.id }, data: change }));
     expect(updated === "refused" || updated.count === 0).toBe(true);
@@ -83,17 +84,20 @@ describe.each(models)("tenant isolation of %s", (model) => {
     const { shopA, shopB } = await twoShopsWithRows();
     const a = delegate(forShop(shopA.id), model);
     await expect(a.findMany({ where: { shopId: shopB.id } })).rejects.toBeInstanceOf(TenancyError);
-    await expect(a.create({ data: { ...merchantRowData[model](), shopId: shopB.id } })).rejects.toBeInstanceOf(
+    await expect(a.create({ data: { ...(await merchantRowData[model](forShop(shopA.id))), shopId: shopB.id } })).rejects.toBeInstanceOf(
       TenancyError,
     );
   });
 
   it("refuses an unscoped query from the app's client", async () => {
+    const shopA = await buildShop();
     const unscoped = delegate(getPrisma(), model);
     await expect(unscoped.findMany()).rejects.toBeInstanceOf(TenancyError);
     await expect(unscoped.count()).rejects.toBeInstanceOf(TenancyError);
     await expect(unscoped.deleteMany()).rejects.toBeInstanceOf(TenancyError);
-    await expect(unscoped.create({ data: merchantRowData[model]() })).rejects.toBeInstanceOf(TenancyError);
+    await expect(unscoped.create({ data: await merchantRowData[model](forShop(shopA.id)) })).rejects.toBeInstanceOf(
+      TenancyError,
+    );
   });
 
   it("crosses shops only inside a named system context", async () => {
