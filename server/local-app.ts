@@ -6,6 +6,7 @@ import { disconnectPrisma } from "../app/db/prisma.server";
 import { jobHandlers } from "../app/jobs/job-handlers.server";
 import { QUEUE_NAMES } from "../app/jobs/queue-names";
 import { closeQueues } from "../app/jobs/queues.server";
+import { ensureSchedules } from "../app/jobs/schedules.server";
 import { closeProducerRedis, redisUrl } from "../app/jobs/redis.server";
 import { startWorkers } from "../app/jobs/worker-runtime.server";
 import { loggerFor } from "../app/logging/logger.server";
@@ -23,6 +24,7 @@ export async function runLocalApp(): Promise<void> {
     const migrations = await deployMigrations(config.DATABASE_URL!);
     if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, "migrations applied");
 
+    await ensureSchedules();
     const http = await startHttpApp({ mode: "development", port: config.PORT });
     const workers = startWorkers({
       redisUrl: redisUrl(),

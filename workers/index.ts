@@ -5,6 +5,7 @@ import { getConfig, requireSharedServices } from "../app/config/env.server";
 import { disconnectPrisma } from "../app/db/prisma.server";
 import { jobHandlers } from "../app/jobs/job-handlers.server";
 import { QUEUE_NAMES } from "../app/jobs/queue-names";
+import { ensureSchedules } from "../app/jobs/schedules.server";
 import { redisUrl } from "../app/jobs/redis.server";
 import { runWorkersUntilSignal } from "../app/jobs/worker-runtime.server";
 import { loggerFor } from "../app/logging/logger.server";
@@ -15,6 +16,7 @@ const logger = loggerFor("workers");
 try {
   const config = getConfig();
   requireSharedServices(config, "npm run workers");
+  await ensureSchedules();
   await runWorkersUntilSignal({
     redisUrl: redisUrl(),
     prefix: config.QUEUE_PREFIX,

@@ -1,10 +1,17 @@
 // Which function runs each job, per queue. Capabilities register their jobs
-// here (fulfillment, inventory, approvals); a job name with no entry fails
-// without retries, so a typo can never loop.
+// here; a job name with no entry fails without retries, so a typo can never loop.
+import { sweepUnprocessedEvents, SWEEP_JOB } from "../webhooks/event-sweeper.server";
+import { PROCESS_EVENT_JOB } from "../webhooks/inbound-events.server";
+import { processInboundEvent } from "../webhooks/process-event.server";
 import type { QueueHandlers } from "./worker-runtime.server";
 
 export const jobHandlers: QueueHandlers = {
   fulfillment: {},
   inventory: {},
   approvals: {},
+  inbound: {
+    [PROCESS_EVENT_JOB]: (data) => processInboundEvent(data),
+    [SWEEP_JOB]: () => sweepUnprocessedEvents(),
+  },
+  sync: {},
 };

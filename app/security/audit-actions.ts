@@ -12,5 +12,7 @@ export const AUDIT_ACTIONS = [
   "KEYS_ROTATED",
   "APP_UNINSTALLED",
   "SHOP_REDACTED",
+  "CUSTOMER_DATA_REQUESTED",
+  "CUSTOMER_REDACTED",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

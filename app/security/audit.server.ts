@@ -47,7 +47,10 @@ function snapshot(value: unknown) {
 }
 
 /** Appends one audit row for the shop the client is scoped to. */
-export async function recordAudit(db: ShopDatabase, entry: AuditEntry): Promise<AuditRecord> {
+/** Any shop-scoped client, a transaction's included. */
+export type AuditWriter = Pick<ShopDatabase, "auditLog" | "$shopId">;
+
+export async function recordAudit(db: AuditWriter, entry: AuditEntry): Promise<AuditRecord> {
   entrySchema.parse(entry);
   return db.auditLog.create({
     data: {

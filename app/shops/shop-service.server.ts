@@ -1,5 +1,6 @@
 // The Shop row: one per installed shop, the root every merchant record hangs off.
 import { forShop, type Database } from "../db/prisma.server";
+import { ensureShopifyChannel } from "../channels/shopify-channel.server";
 import { recordAudit } from "../security/audit.server";
 
 export interface ShopRecord {
@@ -35,23 +36,41 @@ export async function recordInstall(db: Database, domain: string, scopes: string
   const row = await db.shop.upsert({
     where: { domain },
     create: { domain, scopes: scopes ?? "" },
-    update: { uninstalledAt: null, ...(scopes !== undefined ? { scopes } : {}) },
+    update: { uninstalledAt: null, redactedAt: null, ...(scopes !== undefined ? { scopes } : {}) },
   });
+  await ensureShopifyChannel(forShop(row.id, db), domain);
   return toRecord(row);
 }
 
 /**
- * app/uninstalled: the shop's sessions are deleted and the shop is marked uninstalled,
- * in one transaction. Safe to repeat: Shopify may deliver the webhook more than once.
+ * app/uninstalled: the shop's sessions are deleted, the shop is marked uninstalled
+ * and every channel connection is disconnected (audited), in one transaction.
+ * Safe to repeat: Shopify may deliver the webhook more than once.
  */
 export async function recordUninstall(db: Database, domain: string, at: Date = new Date()) {
-  return db.$transaction(async (tx) => {
-    const { count: sessionsDeleted } = await tx.session.deleteMany({ where: { shop: domain } });
-    const { count: shopsMarked } = await tx.shop.updateMany({
-      where: { domain, uninstalledAt: null },
-      data: { uninstalledAt: at },
-    });
-    return { sessionsDeleted, shopMarked: shopsMarked > 0 };
+  const shop = await db.shop.findUnique({ where: { domain } });
+  const sessionsDeleted = async () => (await db.session.deleteMany({ where: { shop: domain } })).count;
+  if (!shop) return { sessionsDeleted: await sessionsDeleted(), shopMarked: false, channelsDisconnected: 0 };
+  const scoped = forShop(shop.id, db);
+  return scoped.$transaction(async (tx) => {
+    const { count: deleted } = await tx.session.deleteMany({ where: { shop: domain } });
+    const { count: marked } = await tx.shop.updateMany({ where: { id: shop.id, uninstalledAt: null }, data: { uninstalledAt: at } });
+    const connected = await tx.channel.findMany({ where: { status: { not: "DISCONNECTED" } } });
+    for (const channel of connected) {
+      // Channel credentials (WooCommerce keys) are deleted with the connection.
+      await tx.channel.update({ where: { id: channel.id }, data: { status: "DISCONNECTED", disconnectedAt: at } });
+      await recordAudit(tx, {
+        actor: { type: "SYSTEM", id: "app-uninstalled" },
+        action: "CHANNEL_DISCONNECTED",
+        subject: { type: "Channel", id: channel.id },
+        before: { status: channel.status },
+        after: { status: "DISCONNECTED" },
+      });
+    }
+    if (marked > 0) {
+      await recordAudit(tx, { actor: { type: "SYSTEM", id: "app-uninstalled" }, action: "APP_UNINSTALLED", subject: { type: "Shop", id: shop.id } });
+    }
+    return { sessionsDeleted: deleted, shopMarked: marked > 0, channelsDisconnected: connected.length };
   });
 }
 

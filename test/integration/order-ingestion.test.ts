@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectPrisma, forShop } from "~/db/prisma.server";
+import { ensureShopifyChannel } from "~/channels/shopify-channel.server";
 import { ingestOrder } from "~/orders/order-ingestion.server";
 import { orderFromWebhook } from "~/shopify/order-mapping";
 import { buildShop } from "../factories/shop.factory";
@@ -10,7 +11,7 @@ afterAll(disconnectPrisma);
 async function setup() {
   const shop = await buildShop();
   const db = forShop(shop.id);
-  const channel = await db.channel.create({ data: { shopId: shop.id, type: "SHOPIFY", externalId: shop.domain, name: shop.domain } });
+  const channel = await ensureShopifyChannel(db, shop.domain);
   return { db, channelId: channel.id };
 }
 

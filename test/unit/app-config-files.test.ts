@@ -38,7 +38,11 @@ describe.each(files)("%s", (file) => {
   it("subscribes with the server's API version, each topic to a route that exists", () => {
     expect(config.webhooks.api_version).toBe(apiVersion);
     const topics = config.webhooks.subscriptions.flatMap((s) => s.topics ?? []);
-    expect(topics).toEqual(expect.arrayContaining(["app/uninstalled", "app/scopes_update"]));
+    expect(topics.sort()).toEqual(
+      ["app/scopes_update", "app/uninstalled", "orders/cancelled", "orders/create", "orders/updated", "refunds/create"],
+    );
+    const compliance = config.webhooks.subscriptions.flatMap((s) => s.compliance_topics ?? []);
+    expect(compliance.sort()).toEqual(["customers/data_request", "customers/redact", "shop/redact"]);
     for (const subscription of config.webhooks.subscriptions) {
       expect(existsSync(routeFileFor(subscription.uri)), subscription.uri).toBe(true);
     }

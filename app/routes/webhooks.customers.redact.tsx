@@ -1,0 +1,6 @@
+// customers/redact: recorded once and processed by the inbound worker (app/webhooks/process-event.server.ts).
+import { methodNotAllowed } from "~/http/responses";
+import { shopifyWebhookAction } from "~/webhooks/shopify-webhook-route.server";
+
+export const action = shopifyWebhookAction;
+export const loader = () => methodNotAllowed(["POST"]);

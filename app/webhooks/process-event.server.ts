@@ -1,0 +1,71 @@
+// The inbound worker's job: apply one recorded webhook event, once. Runs in the
+// `inbound` queue; safe to run again (the event's processedAt and every
+// handler's own idempotency make a rerun a no-op).
+import { z, ZodError } from "zod";
+import { ensureShopifyChannel } from "../channels/shopify-channel.server";
+import { forShop, getPrisma, type Database, type ShopDatabase } from "../db/prisma.server";
+import { exportCustomerData, redactCustomer } from "../gdpr/customer-data.server";
+import { purgeShop } from "../gdpr/shop-purge.server";
+import { ingestOrder } from "../orders/order-ingestion.server";
+import { orderFromWebhook } from "../shopify/order-mapping";
+import { refundLinesFromWebhook } from "../shopify/refund-mapping";
+
+const jobSchema = z.object({ shopId: z.uuid(), eventRowId: z.uuid() });
+
+interface EventRow {
+  id: string;
+  provider: string;
+  topic: string;
+  payload: unknown;
+}
+
+async function applyShopifyEvent(db: ShopDatabase, base: Database, shopDomain: string, event: EventRow): Promise<string> {
+  switch (event.topic) {
+    case "ORDERS_CREATE":
+    case "ORDERS_UPDATED":
+    case "ORDERS_CANCELLED": {
+      const order = orderFromWebhook(event.payload);
+      const channel = await ensureShopifyChannel(db, shopDomain);
+      return ingestOrder(db, channel.id, order);
+    }
+    case "REFUNDS_CREATE": {
+      const channel = await ensureShopifyChannel(db, shopDomain);
+      const lines = refundLinesFromWebhook(event.payload);
+      const { count } = await db.refundLine.createMany({
+        data: lines.map((line) => ({ shopId: db.$shopId(), channelId: channel.id, ...line })),
+        skipDuplicates: true, // once per refund line, however often the refund arrives
+      });
+      return `refund-lines:${count}`;
+    }
+    case "CUSTOMERS_DATA_REQUEST":
+      return `exported:${(await exportCustomerData(db, event.payload)).orders}`;
+    case "CUSTOMERS_REDACT":
+      return `redacted:${(await redactCustomer(db, event.payload)).orders}`;
+    case "SHOP_REDACT":
+      await purgeShop(base, shopDomain);
+      return "shop-purged";
+    default:
+      return "ignored";
+  }
+}
+
+export async function processInboundEvent(data: unknown, base: Database = getPrisma()): Promise<{ outcome: string }> {
+  const { shopId, eventRowId } = jobSchema.parse(data);
+  const shop = await base.shop.findUnique({ where: { id: shopId } });
+  if (!shop) return { outcome: "shop-gone" };
+  const db = forShop(shopId, base);
+  const event = await db.webhookEvent.findUnique({ where: { id: eventRowId } });
+  if (!event) return { outcome: "event-gone" }; // purged with its shop
+  if (event.processedAt) return { outcome: event.outcome ?? "processed" };
+
+  let outcome: string;
+  try {
+    outcome = event.provider === "SHOPIFY" ? await applyShopifyEvent(db, base, shop.domain, event) : "ignored";
+  } catch (error) {
+    // A payload that does not validate will not validate on retry either: record why, finish.
+    if (!(error instanceof ZodError)) throw error;
+    outcome = `rejected: ${error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; ")}`.slice(0, 500);
+  }
+  await db.webhookEvent.updateMany({ where: { id: eventRowId, processedAt: null }, data: { processedAt: new Date(), outcome } });
+  return { outcome };
+}
