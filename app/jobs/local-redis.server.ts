@@ -32,8 +32,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startLocalRedis(binary = "redis-server"): Promise<LocalRedis> {
-  const port = await freePort();
+export async function startLocalRedis(binary = "redis-server", port?: number): Promise<LocalRedis> {
+  port ??= await freePort();
   const child: ChildProcess = spawn(
     binary,
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
