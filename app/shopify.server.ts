@@ -14,6 +14,7 @@ import { routeShopifyApiTo } from "./shopify/api-routing.server";
 import { API_VERSION } from "./shopify/api-version";
 import { EncryptedSessionStorage } from "./security/encrypted-session-storage.server";
 import { recordInstall, recordTokenHealed } from "./shops/shop-service.server";
+import { recordShopProfile } from "./shops/shop-profile.server";
 
 const config = getConfig();
 if (config.SHOPIFY_API_ORIGIN) routeShopifyApiTo(config.SHOPIFY_API_ORIGIN);
@@ -51,9 +52,15 @@ const shopify = shopifyApp({
     log: (severity, message) => libraryLogger[logMethod[severity]](message),
   },
   hooks: {
-    afterAuth: async ({ session }) => {
+    afterAuth: async ({ session, admin }) => {
       await recordInstall(getPrisma(), session.shop, session.scope);
       await recordTokenHealed(getPrisma(), session.shop);
+      try {
+        await recordShopProfile(getPrisma(), session.shop, admin);
+      } catch (error) {
+        // Not worth failing the install over: the next admin load fills it in.
+        libraryLogger.warn({ shop: session.shop, err: error }, "could not read shop currency and location");
+      }
     },
   },
 });

@@ -16,13 +16,21 @@ import {
 import { getPrisma } from "~/db/prisma.server";
 import { authenticate } from "~/shopify.server";
 import { getSetupOverview } from "~/shops/setup-overview.server";
+import { ensureShopProfile } from "~/shops/shop-profile.server";
+import { loggerFor } from "~/logging/logger.server";
+
+const logger = loggerFor("home");
 
 const EMPTY_STATE_IMAGE =
   "https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
   const overview = await getSetupOverview(getPrisma(), session.shop, session.scope);
+  await ensureShopProfile(getPrisma(), session.shop, admin).catch((error: unknown) =>
+    // The page does not need it; the next load tries again.
+    logger.warn({ shop: session.shop, err: error }, "could not read shop currency and location"),
+  );
   return {
     shopDomain: overview.shop.domain,
     installedAt: overview.shop.installedAt.toISOString(),

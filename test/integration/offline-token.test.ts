@@ -75,6 +75,11 @@ describe("install", () => {
     expect(session.expires!.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
     const row = await app.db.getPrisma().shop.findUniqueOrThrow({ where: { domain: shop } });
     expect(row.tokenStatus).toBe("OK");
+    // The shop's currency and primary location come from the Admin API at install.
+    expect(row.currencyCode).toBe("USD");
+    expect(row.primaryLocationId).toBe(emulator.state.shops.get(shop)!.primaryLocationId);
+    const channels = await app.db.forShop(row.id).channel.findMany();
+    expect(channels.map((c) => [c.type, c.externalId, c.status])).toEqual([["SHOPIFY", shop, "CONNECTED"]]);
   });
 });
 

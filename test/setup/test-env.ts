@@ -14,5 +14,8 @@ Object.assign(process.env, {
   SHOPIFY_API_SECRET: API_SECRET_KEY,
   SHOPIFY_APP_URL: APP_URL,
   ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+  // No unplanned network: Shopify calls go to a closed loopback port unless a test
+  // starts the Shopify emulator and points this at it.
+  SHOPIFY_API_ORIGIN: "http://127.0.0.1:9",
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
 });
