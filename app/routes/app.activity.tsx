@@ -18,7 +18,8 @@ import {
 import { forShop, getPrisma } from "~/db/prisma.server";
 import { AUDIT_ACTIONS } from "~/security/audit-actions";
 import { listAudit } from "~/security/audit.server";
-import { InvalidActivityQueryError, encodeCursor, parseActivityQuery } from "~/security/audit-query.server";
+import { InvalidActivityQueryError, parseActivityQuery } from "~/security/audit-query.server";
+import { InvalidCursorError, encodeCursor } from "~/db/keyset-pagination";
 import { authenticate } from "~/shopify.server";
 import { shopOfSession } from "~/shops/current-shop.server";
 
@@ -38,7 +39,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   try {
     query = parseActivityQuery(new URL(request.url).searchParams);
   } catch (error) {
-    if (!(error instanceof InvalidActivityQueryError)) throw error;
+    if (!(error instanceof InvalidActivityQueryError || error instanceof InvalidCursorError)) throw error;
     const empty: ActivityRow[] = [];
     return json({ error: error.message, rows: empty, olderCursor: null, newerCursor: null }, { status: 400 });
   }
@@ -54,8 +55,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json({
     error: null as string | null,
     rows,
-    olderCursor: page.hasOlder ? encodeCursor(page.rows[page.rows.length - 1]) : null,
-    newerCursor: page.hasNewer ? encodeCursor(page.rows[0]) : null,
+    olderCursor: page.hasOlder ? encodeCursor(page.rows[page.rows.length - 1].createdAt, page.rows[page.rows.length - 1].id) : null,
+    newerCursor: page.hasNewer ? encodeCursor(page.rows[0].createdAt, page.rows[0].id) : null,
   });
 };
 

@@ -2,6 +2,7 @@
 // One small API writes it, always through a shop-scoped client; snapshots pass
 // through redactSecrets so no secret lands in the table.
 import { z } from "zod";
+import { keysetPage, type Cursor, type Page } from "../db/keyset-pagination";
 import type { ShopDatabase } from "../db/prisma.server";
 import { AUDIT_ACTIONS, type AuditAction } from "./audit-actions";
 import { redactSecrets } from "./redaction";
@@ -72,43 +73,21 @@ export async function recordAudit(db: AuditWriter, entry: AuditEntry): Promise<A
 export interface AuditPageQuery {
   action?: AuditAction;
   /** Rows older than this cursor (next page) or newer (previous page). */
-  cursor?: { direction: "older" | "newer"; createdAt: Date; id: string };
+  cursor?: Cursor;
   limit: number;
 }
 
-export interface AuditPage {
-  rows: AuditRecord[];
-  hasOlder: boolean;
-  hasNewer: boolean;
-}
+export type AuditPage = Page<AuditRecord>;
 
 /** Newest first, keyset-paginated so new rows never shift a page. */
-export async function listAudit(db: ShopDatabase, query: AuditPageQuery): Promise<AuditPage> {
-  const base = query.action ? { action: query.action } : {};
-  const { cursor } = query;
-  const beyond = (direction: "older" | "newer", at: { createdAt: Date; id: string }) =>
-    direction === "older"
-      ? { OR: [{ createdAt: { lt: at.createdAt } }, { createdAt: at.createdAt, id: { lt: at.id } }] }
-      : { OR: [{ createdAt: { gt: at.createdAt } }, { createdAt: at.createdAt, id: { gt: at.id } }] };
-
-  const newestFirst = [{ createdAt: "desc" as const }, { id: "desc" as const }];
-  const oldestFirst = [{ createdAt: "asc" as const }, { id: "asc" as const }];
-  const fetched = await db.auditLog.findMany({
-    where: cursor ? { ...base, ...beyond(cursor.direction, cursor) } : base,
-    orderBy: cursor?.direction === "newer" ? oldestFirst : newestFirst,
-    take: query.limit + 1,
-    omit: { shopId: true },
+export function listAudit(db: ShopDatabase, query: AuditPageQuery): Promise<AuditPage> {
+  return keysetPage<AuditRecord>({
+    field: "createdAt",
+    timeOf: (row) => row.createdAt,
+    filter: query.action ? { action: query.action } : {},
+    cursor: query.cursor,
+    limit: query.limit,
+    find: (args) => db.auditLog.findMany({ ...args, omit: { shopId: true } }),
+    count: (args) => db.auditLog.count(args),
   });
-  const more = fetched.length > query.limit;
-  const page = fetched.slice(0, query.limit);
-  const rows = cursor?.direction === "newer" ? page.reverse() : page;
-  if (rows.length === 0) return { rows, hasOlder: false, hasNewer: false };
-
-  const exists = async (direction: "older" | "newer", at: AuditRecord) =>
-    (await db.auditLog.count({ where: { ...base, ...beyond(direction, at) }, take: 1 })) > 0;
-  return {
-    rows,
-    hasOlder: cursor?.direction === "newer" ? await exists("older", rows[rows.length - 1]) : more,
-    hasNewer: cursor?.direction === "newer" ? more : cursor ? await exists("newer", rows[0]) : false,
-  };
 }

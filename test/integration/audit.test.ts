@@ -95,20 +95,20 @@ describe("listAudit", () => {
     expect(first).toMatchObject({ hasNewer: false, hasOlder: true });
 
     const last = first.rows[2];
-    const second = await listAudit(db, { limit: 3, cursor: { direction: "older", createdAt: last.createdAt, id: last.id } });
+    const second = await listAudit(db, { limit: 3, cursor: { direction: "older", at: last.createdAt, id: last.id } });
     expect(second.rows.map((r) => r.id)).toEqual(newestFirst.slice(3, 6));
     expect(second).toMatchObject({ hasNewer: true, hasOlder: true });
 
     const third = await listAudit(db, {
       limit: 3,
-      cursor: { direction: "older", createdAt: second.rows[2].createdAt, id: second.rows[2].id },
+      cursor: { direction: "older", at: second.rows[2].createdAt, id: second.rows[2].id },
     });
     expect(third.rows.map((r) => r.id)).toEqual(newestFirst.slice(6));
     expect(third).toMatchObject({ hasNewer: true, hasOlder: false });
 
     const back = await listAudit(db, {
       limit: 3,
-      cursor: { direction: "newer", createdAt: second.rows[0].createdAt, id: second.rows[0].id },
+      cursor: { direction: "newer", at: second.rows[0].createdAt, id: second.rows[0].id },
     });
     expect(back.rows.map((r) => r.id)).toEqual(newestFirst.slice(0, 3));
     expect(back).toMatchObject({ hasNewer: false, hasOlder: true });
