@@ -23,7 +23,9 @@ export default function App() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/orders">Orders</Link>
         <Link to="/app/activity">Activity</Link>
+        <Link to="/app/privacy">Data requests</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

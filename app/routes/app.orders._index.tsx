@@ -1,0 +1,183 @@
+// Orders from every channel: filter by channel, payment (COD) and financial status.
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { TitleBar } from "@shopify/app-bridge-react";
+import {
+  Badge,
+  Banner,
+  Card,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Layout,
+  Page,
+  Pagination,
+  Select,
+  Text,
+} from "@shopify/polaris";
+import { InvalidCursorError, encodeCursor } from "~/db/keyset-pagination";
+import { forShop, getPrisma } from "~/db/prisma.server";
+import { InvalidOrderFilterError, listOrders, parseOrderFilter } from "~/orders/order-queries.server";
+import { authenticate } from "~/shopify.server";
+import { shopOfSession } from "~/shops/current-shop.server";
+
+interface OrderRow {
+  id: string;
+  name: string;
+  channel: string;
+  customer: string;
+  cod: boolean;
+  financialStatus: string | null;
+  fulfillmentStatus: string | null;
+  cancelled: boolean;
+  total: string;
+  createdAt: string;
+}
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = await shopOfSession(getPrisma(), session);
+  let filter;
+  try {
+    filter = parseOrderFilter(new URL(request.url).searchParams);
+  } catch (error) {
+    if (!(error instanceof InvalidOrderFilterError || error instanceof InvalidCursorError)) throw error;
+    const rows: OrderRow[] = [];
+    return json({ error: error.message, rows, olderCursor: null, newerCursor: null }, { status: 400 });
+  }
+  const page = await listOrders(forShop(shop.id), filter);
+  const rows = page.rows.map(
+    (order): OrderRow => ({
+      id: order.id,
+      name: order.name,
+      channel: order.channelType === "SHOPIFY" ? "Shopify" : "WooCommerce",
+      customer: order.customerName ?? "—",
+      cod: order.cod,
+      financialStatus: order.financialStatus,
+      fulfillmentStatus: order.fulfillmentStatus,
+      cancelled: order.cancelledAt !== null,
+      total: `${order.totalPrice} ${order.currency}`,
+      createdAt: order.externalCreatedAt.toISOString(),
+    }),
+  );
+  const first = page.rows[0];
+  const last = page.rows[page.rows.length - 1];
+  return json({
+    error: null as string | null,
+    rows,
+    olderCursor: page.hasOlder ? encodeCursor(last.externalCreatedAt, last.id) : null,
+    newerCursor: page.hasNewer ? encodeCursor(first.externalCreatedAt, first.id) : null,
+  });
+};
+
+const label = (text: string | null) => (text ? text.charAt(0).toUpperCase() + text.slice(1).replace(/_/g, " ") : "—");
+
+export default function Orders() {
+  const { error, rows, olderCursor, newerCursor } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const go = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    next.delete("older");
+    next.delete("newer");
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    navigate(`/app/orders${next.size ? `?${next}` : ""}`);
+  };
+
+  return (
+    <Page>
+      <TitleBar title="Orders" />
+      <Layout>
+        {error && (
+          <Layout.Section>
+            <Banner tone="critical" title="These orders could not be shown">
+              <p>{error}</p>
+            </Banner>
+          </Layout.Section>
+        )}
+        <Layout.Section>
+          <Card padding="0">
+            <div style={{ padding: "var(--p-space-300)" }}>
+              <InlineStack gap="300">
+                <Select
+                  label="Channel"
+                  labelInline
+                  options={[{ label: "All", value: "" }, { label: "Shopify", value: "SHOPIFY" }, { label: "WooCommerce", value: "WOOCOMMERCE" }]}
+                  value={params.get("channel") ?? ""}
+                  onChange={(value) => go({ channel: value || null })}
+                />
+                <Select
+                  label="Payment"
+                  labelInline
+                  options={[{ label: "All", value: "" }, { label: "Cash on delivery", value: "1" }, { label: "Prepaid", value: "0" }]}
+                  value={params.get("cod") ?? ""}
+                  onChange={(value) => go({ cod: value || null })}
+                />
+                <Select
+                  label="Financial status"
+                  labelInline
+                  options={[
+                    { label: "All", value: "" },
+                    ...["pending", "authorized", "paid", "partially_refunded", "refunded", "voided"].map((v) => ({ label: label(v), value: v })),
+                  ]}
+                  value={params.get("financialStatus") ?? ""}
+                  onChange={(value) => go({ financialStatus: value || null })}
+                />
+              </InlineStack>
+            </div>
+            {rows.length === 0 && !error ? (
+              <EmptyState heading="No orders yet" image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png">
+                <p>Orders from your Shopify store and connected WooCommerce stores appear here as they arrive.</p>
+              </EmptyState>
+            ) : (
+              <IndexTable
+                resourceName={{ singular: "order", plural: "orders" }}
+                itemCount={rows.length}
+                selectable={false}
+                headings={[{ title: "Order" }, { title: "Channel" }, { title: "Customer" }, { title: "Payment" }, { title: "Fulfillment" }, { title: "Total", alignment: "end" }, { title: "Created" }]}
+              >
+                {rows.map((row, index) => (
+                  <IndexTable.Row id={row.id} key={row.id} position={index} onClick={() => navigate(`/app/orders/${row.id}`)}>
+                    <IndexTable.Cell>
+                      <Text as="span" fontWeight="semibold">
+                        {row.name}
+                      </Text>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>{row.channel}</IndexTable.Cell>
+                    <IndexTable.Cell>{row.customer}</IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <InlineStack gap="100">
+                        {row.cod && <Badge tone="attention">COD</Badge>}
+                        {row.cancelled ? <Badge tone="critical">Cancelled</Badge> : <Badge>{label(row.financialStatus)}</Badge>}
+                      </InlineStack>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Badge tone={row.fulfillmentStatus === "fulfilled" ? "success" : undefined}>{label(row.fulfillmentStatus ?? "unfulfilled")}</Badge>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Text as="span" alignment="end" numeric>
+                        {row.total}
+                      </Text>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>{new Date(row.createdAt).toLocaleString()}</IndexTable.Cell>
+                  </IndexTable.Row>
+                ))}
+              </IndexTable>
+            )}
+            <div style={{ padding: "var(--p-space-300)", display: "flex", justifyContent: "center" }}>
+              <Pagination
+                hasPrevious={Boolean(newerCursor)}
+                onPrevious={() => go({ newer: newerCursor })}
+                hasNext={Boolean(olderCursor)}
+                onNext={() => go({ older: olderCursor })}
+              />
+            </div>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
