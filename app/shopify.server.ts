@@ -7,14 +7,13 @@ import {
 } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { getConfig, scopesOf } from "./config/env.server";
-import { getPrisma, getSessionStorageClient } from "./db/prisma.server";
+import { getSessionStorageClient } from "./db/prisma.server";
 import { loggerFor } from "./logging/logger.server";
 import { getCipher } from "./security/cipher.server";
 import { routeShopifyApiTo } from "./shopify/api-routing.server";
 import { API_VERSION } from "./shopify/api-version";
 import { EncryptedSessionStorage } from "./security/encrypted-session-storage.server";
-import { recordInstall, recordTokenHealed } from "./shops/shop-service.server";
-import { recordShopProfile } from "./shops/shop-profile.server";
+import { onTokenExchanged } from "./shops/shop-lifecycle.server";
 
 const config = getConfig();
 if (config.SHOPIFY_API_ORIGIN) routeShopifyApiTo(config.SHOPIFY_API_ORIGIN);
@@ -53,14 +52,7 @@ const shopify = shopifyApp({
   },
   hooks: {
     afterAuth: async ({ session, admin }) => {
-      await recordInstall(getPrisma(), session.shop, session.scope);
-      await recordTokenHealed(getPrisma(), session.shop);
-      try {
-        await recordShopProfile(getPrisma(), session.shop, admin);
-      } catch (error) {
-        // Not worth failing the install over: the next admin load fills it in.
-        libraryLogger.warn({ shop: session.shop, err: error }, "could not read shop currency and location");
-      }
+      await onTokenExchanged(session, admin);
     },
   },
 });

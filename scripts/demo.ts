@@ -4,7 +4,6 @@ import "dotenv/config";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { runLocalApp } from "../server/local-app";
 
 if (process.env.NODE_ENV === "production") {
   console.error("npm run demo is for local use: unset NODE_ENV=production.");
@@ -42,4 +41,6 @@ process.env.SHOPIFY_API_SECRET ||= credentials.apiSecret;
 process.env.SHOPIFY_APP_URL ||= `http://localhost:${port}`;
 process.env.ENCRYPTION_KEY ||= credentials.encryptionKey;
 
+// Imported only now: app modules read the configuration when they load.
+const { runLocalApp } = await import("../server/local-app");
 await runLocalApp();

@@ -3,7 +3,6 @@
 import { getConfig } from "../app/config/env.server";
 import { deployMigrations } from "../app/db/migrations.server";
 import { disconnectPrisma } from "../app/db/prisma.server";
-import { jobHandlers } from "../app/jobs/job-handlers.server";
 import { QUEUE_NAMES } from "../app/jobs/queue-names";
 import { closeQueues } from "../app/jobs/queues.server";
 import { ensureSchedules } from "../app/jobs/schedules.server";
@@ -24,6 +23,8 @@ export async function runLocalApp(): Promise<void> {
     const migrations = await deployMigrations(config.DATABASE_URL!);
     if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, "migrations applied");
 
+    // Loaded only now: the job handlers reach modules that connect to the database on import.
+    const { jobHandlers } = await import("../app/jobs/job-handlers.server");
     await ensureSchedules();
     const http = await startHttpApp({ mode: "development", port: config.PORT });
     const workers = startWorkers({

@@ -1,5 +1,7 @@
 // Which function runs each job, per queue. Capabilities register their jobs
 // here; a job name with no entry fails without retries, so a typo can never loop.
+import { runReconcileJob } from "../orders/reconciliation-jobs.server";
+import { RECONCILE_JOB } from "../orders/shopify-reconciliation.server";
 import { sweepUnprocessedEvents, SWEEP_JOB } from "../webhooks/event-sweeper.server";
 import { PROCESS_EVENT_JOB } from "../webhooks/inbound-events.server";
 import { processInboundEvent } from "../webhooks/process-event.server";
@@ -13,5 +15,7 @@ export const jobHandlers: QueueHandlers = {
     [PROCESS_EVENT_JOB]: (data) => processInboundEvent(data),
     [SWEEP_JOB]: () => sweepUnprocessedEvents(),
   },
-  sync: {},
+  sync: {
+    [RECONCILE_JOB]: (data) => runReconcileJob(data),
+  },
 };

@@ -60,8 +60,10 @@ export async function ingestOrder(db: ShopDatabase, channelId: string, order: No
 type Tx = Parameters<Parameters<ShopDatabase["$transaction"]>[0]>[0];
 
 async function replaceLines(tx: Tx, orderId: string, order: NormalizedOrder): Promise<void> {
-  const keep = order.lines.map((line) => line.externalLineId);
-  await tx.orderLine.deleteMany({ where: { orderId, externalLineId: { notIn: keep } } });
+  if (order.linesComplete) {
+    const keep = order.lines.map((line) => line.externalLineId);
+    await tx.orderLine.deleteMany({ where: { orderId, externalLineId: { notIn: keep } } });
+  }
   for (const line of order.lines) {
     await tx.orderLine.upsert({
       where: { orderId_externalLineId: { orderId, externalLineId: line.externalLineId } },

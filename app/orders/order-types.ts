@@ -25,6 +25,8 @@ export interface NormalizedOrder {
   createdAt: Date;
   updatedAt: Date;
   lines: NormalizedOrderLine[];
+  /** False when the source listed only some lines (a paged GraphQL connection): keep the others. */
+  linesComplete: boolean;
 }
 
 /** Manual "Cash on Delivery (COD)" gateways and WooCommerce's `cod` method. */

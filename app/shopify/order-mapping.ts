@@ -69,6 +69,7 @@ export function orderFromWebhook(payload: unknown): NormalizedOrder {
       quantity: line.quantity,
       price: line.price,
     })),
+    linesComplete: true,
   };
 }
 
@@ -94,6 +95,7 @@ export const graphqlOrderSchema = z.object({
   customer: z.object({ id: z.string(), firstName: z.string().nullable(), lastName: z.string().nullable() }).nullable(),
   shippingAddress: z.record(z.string(), z.unknown()).nullable(),
   lineItems: z.object({
+    pageInfo: z.object({ hasNextPage: z.boolean() }).optional(),
     nodes: z.array(
       z.object({
         id: z.string(),
@@ -133,5 +135,6 @@ export function orderFromGraphql(node: unknown): NormalizedOrder {
       quantity: line.quantity,
       price: Number(line.originalUnitPriceSet.shopMoney.amount).toFixed(2),
     })),
+    linesComplete: !order.lineItems.pageInfo?.hasNextPage,
   };
 }

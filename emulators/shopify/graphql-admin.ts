@@ -2,15 +2,36 @@
 // every answer carries extensions.cost.throttleStatus, and a query costing more
 // than what is left in the shop's bucket gets a THROTTLED error (HTTP 200).
 import { buildSchema, graphql, parse, type DocumentNode, type FieldNode, type SelectionSetNode } from "graphql";
+import { graphqlNode, matchesQuery } from "./orders";
 import type { EmulatedShop, ShopifyState } from "./state";
 
 const schema = buildSchema(`
   type Shop { id: ID! name: String! currencyCode: String! myshopifyDomain: String! }
   type Location { id: ID! name: String! isPrimary: Boolean! }
+  type MoneyV2 { amount: String! currencyCode: String! }
+  type MoneyBag { shopMoney: MoneyV2! }
+  type Customer { id: ID! firstName: String lastName: String }
+  type MailingAddress {
+    firstName: String lastName: String address1: String address2: String city: String
+    province: String country: String zip: String phone: String
+  }
+  type LineItem { id: ID! sku: String title: String! quantity: Int! originalUnitPriceSet: MoneyBag! }
+  type LineItemPageInfo { hasNextPage: Boolean! }
+  type LineItemConnection { nodes: [LineItem!]! pageInfo: LineItemPageInfo! }
+  type Order {
+    id: ID! name: String! email: String phone: String createdAt: String! updatedAt: String!
+    cancelledAt: String displayFinancialStatus: String displayFulfillmentStatus: String
+    paymentGatewayNames: [String!]! totalPriceSet: MoneyBag! customer: Customer
+    shippingAddress: MailingAddress lineItems(first: Int): LineItemConnection!
+  }
+  type PageInfo { hasNextPage: Boolean! endCursor: String }
+  type OrderConnection { nodes: [Order!]! pageInfo: PageInfo! }
+  enum OrderSortKeys { UPDATED_AT CREATED_AT ID }
   type Query {
     shop: Shop!
     "With no id: the shop's primary location, as in the Admin API."
     location(id: ID): Location
+    orders(first: Int!, after: String, query: String, sortKey: OrderSortKeys, reverse: Boolean): OrderConnection!
   }
 `);
 
@@ -20,13 +41,42 @@ interface Bucket {
 }
 
 export const THROTTLE = { maximumAvailable: 2000, restoreRate: 100 };
+/** Shopify refuses a single query whose requested cost is above this. */
+export const MAX_QUERY_COST = 1000;
 
-/** Requested cost: 1 per object field selected, as Shopify counts objects (scalars are free). */
-function costOf(selection: SelectionSetNode | undefined): number {
+/**
+ * Requested cost as Shopify counts it: 1 per object, scalars free, and a connection
+ * (a field with `first`) costs 2 plus `first` times the cost of one of its nodes.
+ */
+function costOf(selection: SelectionSetNode | undefined, variables: Record<string, unknown> = {}): number {
   if (!selection) return 0;
   return selection.selections
     .filter((node): node is FieldNode => node.kind === "Field")
-    .reduce((sum, field) => sum + (field.selectionSet ? 1 + costOf(field.selectionSet) : 0), 0);
+    .reduce((sum, field) => {
+      if (!field.selectionSet) return sum;
+      const first = field.arguments?.find((arg) => arg.name.value === "first")?.value;
+      if (!first) return sum + 1 + costOf(field.selectionSet, variables);
+      const size = first.kind === "IntValue" ? Number(first.value) : first.kind === "Variable" ? Number(variables[first.name.value] ?? 1) : 1;
+      const nodes = field.selectionSet.selections.find(
+        (child): child is FieldNode => child.kind === "Field" && child.name.value === "nodes",
+      );
+      return sum + 2 + size * (1 + costOf(nodes?.selectionSet, variables));
+    }, 0);
+}
+
+function ordersPage(shop: EmulatedShop, args: { first: number; after?: string; query?: string; sortKey?: string; reverse?: boolean }) {
+  const key = args.sortKey === "CREATED_AT" ? "createdAt" : args.sortKey === "ID" ? "id" : "updatedAt";
+  const sorted = shop.orders
+    .filter((order) => matchesQuery(order, args.query))
+    .sort((a, b) => (String(a[key]) < String(b[key]) ? -1 : String(a[key]) > String(b[key]) ? 1 : a.id - b.id));
+  if (args.reverse) sorted.reverse();
+  const start = args.after ? Number(Buffer.from(args.after, "base64").toString("utf8")) : 0;
+  const page = sorted.slice(start, start + Math.min(args.first, 250));
+  const end = start + page.length;
+  return {
+    nodes: page.map(graphqlNode),
+    pageInfo: { hasNextPage: end < sorted.length, endCursor: page.length ? Buffer.from(String(end)).toString("base64") : null },
+  };
 }
 
 export class AdminGraphql {
@@ -56,13 +106,18 @@ export class AdminGraphql {
       return { errors: [{ message: (error as Error).message, extensions: { code: "GRAPHQL_PARSE_FAILED" } }] };
     }
     const operation = document.definitions.find((d) => d.kind === "OperationDefinition");
-    const requested = 1 + costOf(operation && "selectionSet" in operation ? operation.selectionSet : undefined);
+    const requested = 1 + costOf(operation && "selectionSet" in operation ? operation.selectionSet : undefined, body.variables);
     const bucket = this.bucket(shop.domain);
     const throttleStatus = () => ({
       maximumAvailable: THROTTLE.maximumAvailable,
       currentlyAvailable: Math.floor(bucket.available),
       restoreRate: THROTTLE.restoreRate,
     });
+    if (requested > MAX_QUERY_COST) {
+      return {
+        errors: [{ message: `Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).`, extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: MAX_QUERY_COST } }],
+      };
+    }
     if (requested > bucket.available) {
       return {
         errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
@@ -80,11 +135,19 @@ export class AdminGraphql {
           !id || id === shop.primaryLocationId
             ? { id: shop.primaryLocationId, name: "Main warehouse", isPrimary: true }
             : null,
+        orders: (args: { first: number; after?: string; query?: string; sortKey?: string; reverse?: boolean }) =>
+          ordersPage(shop, args),
       },
     });
+    // Shopify charges the requested cost up front and refunds down to the actual cost:
+    // a connection that returns fewer nodes than `first` costs proportionally less.
+    const orders = (result.data as { orders?: { nodes: unknown[] } } | undefined)?.orders;
+    const first = Number(body.variables?.first ?? 0);
+    const actual = orders && first > 0 ? Math.max(1, Math.ceil((requested * orders.nodes.length) / first)) : requested;
+    bucket.available = Math.min(THROTTLE.maximumAvailable, bucket.available + (requested - actual));
     return {
       ...result,
-      extensions: { cost: { requestedQueryCost: requested, actualQueryCost: requested, throttleStatus: throttleStatus() } },
+      extensions: { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttleStatus() } },
     };
   }
 }

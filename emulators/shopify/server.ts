@@ -6,11 +6,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { AdminGraphql } from "./graphql-admin";
 import { handleTokenRequest } from "./oauth-token";
 import { ShopifyState } from "./state";
+import { WebhookSender } from "./webhook-sender";
 
 export interface ShopifyEmulator {
   url: string;
   state: ShopifyState;
   graphql: AdminGraphql;
+  /** Sends signed webhooks to the app at `appUrl`. */
+  webhooks: WebhookSender;
+  /** Where webhooks go (the app under test); settable after both have started. */
+  appUrl: string;
   close(): Promise<void>;
 }
 
@@ -32,6 +37,7 @@ export async function startShopifyEmulator(options: {
   apiSecret: string;
   /** The scopes a token grant reports as granted. */
   scopes: string;
+  appUrl?: string;
 }): Promise<ShopifyEmulator> {
   const state = new ShopifyState(options.apiKey, options.apiSecret);
   const admin = new AdminGraphql(state);
@@ -73,14 +79,17 @@ export async function startShopifyEmulator(options: {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  return {
+  const emulator: ShopifyEmulator = {
     url: `http://127.0.0.1:${port}`,
     state,
     graphql: admin,
+    appUrl: options.appUrl ?? "",
+    webhooks: new WebhookSender(() => emulator.appUrl, options.apiSecret),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+  return emulator;
 }

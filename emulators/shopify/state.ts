@@ -1,5 +1,6 @@
 // The emulated Shopify: shops, their tokens and their data, in memory.
 import { randomBytes } from "node:crypto";
+import { newOrder, type EmulatedOrder } from "./orders";
 
 export interface AccessToken {
   token: string;
@@ -22,6 +23,7 @@ export interface EmulatedShop {
   name: string;
   currencyCode: string;
   primaryLocationId: string;
+  orders: EmulatedOrder[];
 }
 
 export interface TokenRequestCounts {
@@ -57,9 +59,28 @@ export class ShopifyState {
       name: overrides.name ?? domain.replace(".myshopify.com", ""),
       currencyCode: overrides.currencyCode ?? "USD",
       primaryLocationId: overrides.primaryLocationId ?? `gid://shopify/Location/${1000 + this.shops.size}`,
+      orders: [],
     };
     this.shops.set(domain, shop);
     return shop;
+  }
+
+  /** A new order in the shop (as a buyer's checkout would create it). */
+  createOrder(domain: string, overrides: Partial<EmulatedOrder> = {}): EmulatedOrder {
+    const shop = this.shops.get(domain);
+    if (!shop) throw new Error(`no emulated shop ${domain}`);
+    const order = newOrder(shop.orders.length, overrides);
+    shop.orders.push(order);
+    return order;
+  }
+
+  /** Changes an order and bumps its updated_at, as an edit in the admin would. */
+  updateOrder(domain: string, id: number, changes: Partial<EmulatedOrder>): EmulatedOrder {
+    const order = this.shops.get(domain)?.orders.find((candidate) => candidate.id === id);
+    if (!order) throw new Error(`no order ${id} in ${domain}`);
+    const updatedAt = new Date(Math.max(Date.now(), Date.parse(order.updatedAt) + 1000)).toISOString();
+    Object.assign(order, changes, { updatedAt });
+    return order;
   }
 
   issueAccessToken(shop: string, scope: string, expiring: boolean): AccessToken {
