@@ -30,6 +30,10 @@ const variables = {
     schema: z.coerce.number().int().min(0).max(65535).default(3000),
     purpose: "port the web server listens on",
   },
+  WEB_CONCURRENCY: {
+    schema: z.coerce.number().int().min(1).max(64).default(1),
+    purpose: "web server processes for `npm start` (node:cluster); about one per CPU core",
+  },
   SHOPIFY_API_KEY: {
     schema: z.string().min(1),
     purpose: "the app's client id from the Partner Dashboard (set by `shopify app dev`)",

@@ -4,6 +4,7 @@
 // share one pool: the embedded database accepts exactly one connection.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
+import pg from "pg";
 import { ConfigError, getConfig } from "../config/env.server";
 import { shopScope, tenancyGuard } from "../security/tenancy";
 
@@ -26,6 +27,7 @@ function scopedTo(raw: PrismaClient, shopId: string) {
 interface Clients {
   raw: PrismaClient;
   guarded: Database;
+  pool: pg.Pool;
 }
 
 const globalForPrisma = globalThis as unknown as { __rappitPrisma?: Clients };
@@ -34,10 +36,26 @@ const globalForPrisma = globalThis as unknown as { __rappitPrisma?: Clients };
 const rawOf = new WeakMap<Database, PrismaClient>();
 
 function createClients(connectionString: string, poolSize: number): Clients {
-  const raw = new PrismaClient({ adapter: new PrismaPg({ connectionString, max: poolSize }) });
+  // One pg pool per process, shared by Prisma and the few hot paths that skip
+  // Prisma's query compiler (see getPool).
+  const pool = new pg.Pool({ connectionString, max: poolSize });
+  const raw = new PrismaClient({ adapter: new PrismaPg(pool) });
   const app = guarded(raw);
   rawOf.set(app, raw);
-  return { raw, guarded: app };
+  poolOf.set(app, pool);
+  return { raw, guarded: app, pool };
+}
+
+const poolOf = new WeakMap<Database, pg.Pool>();
+
+/**
+ * The pg pool behind an app client, for hot paths where Prisma's per-query cost
+ * matters (webhook recording). SQL run here must carry its own shop filter.
+ */
+export function pgPoolOf(db: Database): pg.Pool {
+  const pool = poolOf.get(db);
+  if (!pool) throw new Error("no pg pool for this client: use getPrisma() or createPrismaClient()");
+  return pool;
 }
 
 export function createPrismaClient(connectionString: string, poolSize: number): Database {
@@ -81,4 +99,5 @@ export async function disconnectPrisma(): Promise<void> {
   const current = globalForPrisma.__rappitPrisma;
   globalForPrisma.__rappitPrisma = undefined;
   await current?.raw.$disconnect();
+  await current?.pool.end();
 }

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { type Prisma } from "@prisma/client";
 import type { Logger } from "pino";
-import { forShop, type Database } from "../db/prisma.server";
+import { pgPoolOf, type Database } from "../db/prisma.server";
 import { QueueUnavailableError, enqueue } from "../jobs/queues.server";
 
 export interface InboundEvent {
@@ -33,36 +33,43 @@ export async function enqueueEventProcessing(shopId: string, eventRowId: string)
   });
 }
 
+/**
+ * Records the event in one statement on the hot path of every webhook: the shop is
+ * resolved by domain inside the INSERT (the shop filter of this raw SQL), a redacted
+ * shop stores nothing, and ON CONFLICT DO NOTHING on (provider, webhookId) and
+ * (provider, topic, eventId) makes a repeat delivery a no-op.
+ */
 export async function recordAndEnqueue(
   db: Database,
   event: InboundEvent,
   logger: Logger,
 ): Promise<{ outcome: RecordOutcome; enqueued: boolean }> {
-  const shop = await db.shop.findUnique({ where: { domain: event.shopDomain }, select: { id: true, redactedAt: true } });
-  // A redacted shop keeps no data: nothing new is stored until it installs again.
-  if (!shop || shop.redactedAt) return { outcome: "unknown-shop", enqueued: false };
-
-  const id = randomUUID();
-  // ON CONFLICT DO NOTHING on (provider, webhookId) and (provider, topic, eventId).
-  const { count } = await forShop(shop.id, db).webhookEvent.createMany({
-    data: [
-      {
-        id,
-        shopId: shop.id,
-        provider: event.provider,
-        topic: event.topic,
-        webhookId: event.webhookId,
-        eventId: event.eventId ?? null,
-        triggeredAt: event.triggeredAt ?? null,
-        payload: event.payload as Prisma.InputJsonValue,
-      },
+  const { rows } = await pgPoolOf(db).query<{ id: string | null; shopId: string }>(
+    `WITH shop AS (SELECT id FROM "Shop" WHERE domain = $1 AND "redactedAt" IS NULL),
+     inserted AS (
+       INSERT INTO "WebhookEvent" (id, "shopId", provider, topic, "webhookId", "eventId", "triggeredAt", payload)
+       SELECT $2::uuid, shop.id, $3, $4, $5, $6, $7::timestamp, $8::jsonb FROM shop
+       ON CONFLICT DO NOTHING
+       RETURNING id, "shopId"
+     )
+     SELECT inserted.id::text AS id, shop.id::text AS "shopId" FROM shop LEFT JOIN inserted ON true`,
+    [
+      event.shopDomain,
+      randomUUID(),
+      event.provider,
+      event.topic,
+      event.webhookId,
+      event.eventId ?? null,
+      event.triggeredAt?.toISOString() ?? null,
+      JSON.stringify(event.payload ?? null),
     ],
-    skipDuplicates: true,
-  });
-  if (count === 0) return { outcome: "duplicate", enqueued: false };
+  );
+  if (rows.length === 0) return { outcome: "unknown-shop", enqueued: false };
+  const [{ id, shopId }] = rows;
+  if (!id) return { outcome: "duplicate", enqueued: false };
 
   try {
-    await enqueueEventProcessing(shop.id, id);
+    await enqueueEventProcessing(shopId, id);
     return { outcome: "recorded", enqueued: true };
   } catch (error) {
     if (!(error instanceof QueueUnavailableError)) throw error;
