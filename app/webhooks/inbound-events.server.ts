@@ -2,7 +2,6 @@
 // then a job is enqueued to process it. If Redis is down the event stays
 // recorded and unprocessed, and the sweeper enqueues it later: nothing is lost.
 import { randomUUID } from "node:crypto";
-import { type Prisma } from "@prisma/client";
 import type { Logger } from "pino";
 import { pgPoolOf, type Database } from "../db/prisma.server";
 import { QueueUnavailableError, enqueue } from "../jobs/queues.server";
