@@ -1,10 +1,11 @@
 // Orders from every channel: filter by channel, payment (COD) and financial status.
-import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import {
   Badge,
   Banner,
+  Button,
   Card,
   EmptyState,
   IndexTable,
@@ -17,7 +18,9 @@ import {
 } from "@shopify/polaris";
 import { InvalidCursorError, encodeCursor } from "~/db/keyset-pagination";
 import { forShop, getPrisma } from "~/db/prisma.server";
+import { QueueUnavailableError } from "~/jobs/queues.server";
 import { InvalidOrderFilterError, listOrders, parseOrderFilter } from "~/orders/order-queries.server";
+import { requestReconciliation } from "~/orders/reconciliation-jobs.server";
 import { authenticate } from "~/shopify.server";
 import { shopOfSession } from "~/shops/current-shop.server";
 
@@ -70,10 +73,25 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   });
 };
 
+/** "Sync orders now": fetch what changed in Shopify since the last sync, in the background. */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = await shopOfSession(getPrisma(), session);
+  try {
+    await requestReconciliation(shop.id);
+  } catch (error) {
+    if (!(error instanceof QueueUnavailableError)) throw error;
+    return json({ ok: false, message: "Background work is unavailable right now. Try again in a minute." }, { status: 503 });
+  }
+  return json({ ok: true, message: "Syncing orders from Shopify. New and changed orders appear here within a minute." });
+};
+
 const label = (text: string | null) => (text ? text.charAt(0).toUpperCase() + text.slice(1).replace(/_/g, " ") : "—");
 
 export default function Orders() {
   const { error, rows, olderCursor, newerCursor } = useLoaderData<typeof loader>();
+  const sync = useActionData<typeof action>();
+  const syncing = useNavigation().state === "submitting";
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const go = (changes: Record<string, string | null>) => {
@@ -91,6 +109,20 @@ export default function Orders() {
     <Page>
       <TitleBar title="Orders" />
       <Layout>
+        <Layout.Section>
+          <Form method="post">
+            <Button submit loading={syncing}>
+              Sync orders now
+            </Button>
+          </Form>
+        </Layout.Section>
+        {sync && (
+          <Layout.Section>
+            <Banner tone={sync.ok ? "info" : "critical"}>
+              <p>{sync.message}</p>
+            </Banner>
+          </Layout.Section>
+        )}
         {error && (
           <Layout.Section>
             <Banner tone="critical" title="These orders could not be shown">

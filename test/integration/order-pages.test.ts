@@ -4,7 +4,9 @@ import { disconnectPrisma, forShop } from "~/db/prisma.server";
 import { exportCustomerData } from "~/gdpr/customer-data.server";
 import { ingestOrder } from "~/orders/order-ingestion.server";
 import { loader as orderLoader } from "~/routes/app.orders.$id";
-import { loader as ordersLoader } from "~/routes/app.orders._index";
+import { action as syncAction, loader as ordersLoader } from "~/routes/app.orders._index";
+import { closeQueues, getQueue } from "~/jobs/queues.server";
+import { closeProducerRedis } from "~/jobs/redis.server";
 import { loader as downloadLoader } from "~/routes/app.privacy.$id";
 import { loader as privacyLoader } from "~/routes/app.privacy._index";
 import { orderFromWebhook } from "~/shopify/order-mapping";
@@ -12,7 +14,11 @@ import { buildShop } from "../factories/shop.factory";
 import { webhookOrder } from "../fixtures/shopify/order-payloads";
 import { adminRequest, settle } from "../support/admin-requests";
 
-afterAll(disconnectPrisma);
+afterAll(async () => {
+  await closeQueues();
+  await closeProducerRedis();
+  await disconnectPrisma();
+});
 
 async function shopWithOrders(count: number) {
   const shop = await buildShop();
@@ -84,6 +90,20 @@ describe("/app/orders", () => {
 
     expect((await open(orderLoader, other.domain, `/app/orders/${order.id}`, { id: order.id })).status).toBe(404);
     expect((await open(orderLoader, shop.domain, "/app/orders/not-a-uuid", { id: "not-a-uuid" })).status).toBe(404);
+  });
+});
+
+describe("Sync orders now", () => {
+  it("queues one reconciliation of the shop, however often it is pressed within a minute", async () => {
+    const shop = await shopWithOrders(0);
+    for (let i = 0; i < 3; i++) {
+      const response = await settle(async () =>
+        syncAction({ request: await adminRequest(shop.domain, "/app/orders", { method: "POST" }), params: {}, context: {} }),
+      );
+      expect(await response.json()).toMatchObject({ ok: true });
+    }
+    const jobs = (await getQueue("sync").getJobs(["waiting", "delayed"])).filter((job) => job.data.shopId === shop.id);
+    expect(jobs.map((job) => job.name)).toEqual(["sync.reconcile-shop"]);
   });
 });
 
