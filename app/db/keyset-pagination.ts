@@ -82,3 +82,13 @@ export function cursorFromParams(params: URLSearchParams): Cursor | undefined {
     throw new InvalidCursorError();
   }
 }
+
+/** The opaque cursors a list page links to: older (next page) and newer (previous page). */
+export function pageCursors<Row extends { id: string }>(page: Page<Row>, timeOf: (row: Row) => Date) {
+  const first = page.rows[0];
+  const last = page.rows[page.rows.length - 1];
+  return {
+    olderCursor: page.hasOlder && last ? encodeCursor(timeOf(last), last.id) : null,
+    newerCursor: page.hasNewer && first ? encodeCursor(timeOf(first), first.id) : null,
+  };
+}

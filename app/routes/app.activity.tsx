@@ -1,6 +1,6 @@
 // Activity: the shop's audit trail, newest first, filterable by action, paginated.
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -11,15 +11,15 @@ import {
   IndexTable,
   Layout,
   Page,
-  Pagination,
   Select,
   Text,
 } from "@shopify/polaris";
+import { CursorPagination, useListNavigation } from "~/components/cursor-list";
 import { forShop, getPrisma } from "~/db/prisma.server";
 import { AUDIT_ACTIONS } from "~/security/audit-actions";
 import { listAudit } from "~/security/audit.server";
 import { InvalidActivityQueryError, parseActivityQuery } from "~/security/audit-query.server";
-import { InvalidCursorError, encodeCursor } from "~/db/keyset-pagination";
+import { InvalidCursorError, pageCursors } from "~/db/keyset-pagination";
 import { authenticate } from "~/shopify.server";
 import { shopOfSession } from "~/shops/current-shop.server";
 
@@ -55,8 +55,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json({
     error: null as string | null,
     rows,
-    olderCursor: page.hasOlder ? encodeCursor(page.rows[page.rows.length - 1].createdAt, page.rows[page.rows.length - 1].id) : null,
-    newerCursor: page.hasNewer ? encodeCursor(page.rows[0].createdAt, page.rows[0].id) : null,
+    ...pageCursors(page, (row) => row.createdAt),
   });
 };
 
@@ -73,19 +72,8 @@ const actionLabel = (action: string) =>
 
 export default function Activity() {
   const { error, rows, olderCursor, newerCursor } = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
-  const navigate = useNavigate();
+  const { params, go } = useListNavigation("/app/activity");
   const action = params.get("action") ?? "";
-
-  const go = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    for (const key of ["older", "newer"]) next.delete(key);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    navigate(`/app/activity${next.size ? `?${next}` : ""}`);
-  };
 
   return (
     <Page>
@@ -140,14 +128,7 @@ export default function Activity() {
                   ))}
                 </IndexTable>
               )}
-              <div style={{ padding: "var(--p-space-300)", display: "flex", justifyContent: "center" }}>
-                <Pagination
-                  hasPrevious={Boolean(newerCursor)}
-                  onPrevious={() => go({ newer: newerCursor })}
-                  hasNext={Boolean(olderCursor)}
-                  onNext={() => go({ older: olderCursor })}
-                />
-              </div>
+              <CursorPagination olderCursor={olderCursor} newerCursor={newerCursor} go={go} />
             </BlockStack>
           </Card>
         </Layout.Section>

@@ -1,6 +1,6 @@
 // Orders from every channel: filter by channel, payment (COD) and financial status.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -12,11 +12,11 @@ import {
   InlineStack,
   Layout,
   Page,
-  Pagination,
   Select,
   Text,
 } from "@shopify/polaris";
-import { InvalidCursorError, encodeCursor } from "~/db/keyset-pagination";
+import { CursorPagination, useListNavigation } from "~/components/cursor-list";
+import { InvalidCursorError, pageCursors } from "~/db/keyset-pagination";
 import { forShop, getPrisma } from "~/db/prisma.server";
 import { QueueUnavailableError } from "~/jobs/queues.server";
 import { InvalidOrderFilterError, listOrders, parseOrderFilter } from "~/orders/order-queries.server";
@@ -63,14 +63,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       createdAt: order.externalCreatedAt.toISOString(),
     }),
   );
-  const first = page.rows[0];
-  const last = page.rows[page.rows.length - 1];
-  return json({
-    error: null as string | null,
-    rows,
-    olderCursor: page.hasOlder ? encodeCursor(last.externalCreatedAt, last.id) : null,
-    newerCursor: page.hasNewer ? encodeCursor(first.externalCreatedAt, first.id) : null,
-  });
+  return json({ error: null as string | null, rows, ...pageCursors(page, (order) => order.externalCreatedAt) });
 };
 
 /** "Sync orders now": fetch what changed in Shopify since the last sync, in the background. */
@@ -92,18 +85,7 @@ export default function Orders() {
   const { error, rows, olderCursor, newerCursor } = useLoaderData<typeof loader>();
   const sync = useActionData<typeof action>();
   const syncing = useNavigation().state === "submitting";
-  const [params] = useSearchParams();
-  const navigate = useNavigate();
-  const go = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    next.delete("older");
-    next.delete("newer");
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    navigate(`/app/orders${next.size ? `?${next}` : ""}`);
-  };
+  const { params, go, navigate } = useListNavigation("/app/orders");
 
   return (
     <Page>
@@ -199,14 +181,7 @@ export default function Orders() {
                 ))}
               </IndexTable>
             )}
-            <div style={{ padding: "var(--p-space-300)", display: "flex", justifyContent: "center" }}>
-              <Pagination
-                hasPrevious={Boolean(newerCursor)}
-                onPrevious={() => go({ newer: newerCursor })}
-                hasNext={Boolean(olderCursor)}
-                onNext={() => go({ older: olderCursor })}
-              />
-            </div>
+            <CursorPagination olderCursor={olderCursor} newerCursor={newerCursor} go={go} />
           </Card>
         </Layout.Section>
       </Layout>
