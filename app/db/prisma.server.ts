@@ -39,7 +39,11 @@ function createClients(connectionString: string, poolSize: number): Clients {
   // One pg pool per process, shared by Prisma and the few hot paths that skip
   // Prisma's query compiler (see getPool).
   const pool = new pg.Pool({ connectionString, max: poolSize });
-  const raw = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // An idle connection the server drops (restart, failover) must not crash the process;
+  // the pool replaces it on the next query.
+  pool.on("error", () => undefined);
+  // $disconnect() ends the pool too.
+  const raw = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   const app = guarded(raw);
   rawOf.set(app, raw);
   poolOf.set(app, pool);
@@ -99,5 +103,4 @@ export async function disconnectPrisma(): Promise<void> {
   const current = globalForPrisma.__rappitPrisma;
   globalForPrisma.__rappitPrisma = undefined;
   await current?.raw.$disconnect();
-  await current?.pool.end();
 }
