@@ -7,6 +7,14 @@ import { recordInstall } from "~/shops/shop-service.server";
 import { sessionStorage } from "~/shopify.server";
 import { adminRequest } from "../support/admin-requests";
 import { signedWebhook } from "../support/shopify-webhooks";
+import { startShopifyEmulator } from "../../emulators/shopify/server";
+import { jobHandlers } from "~/jobs/job-handlers.server";
+import { closeQueues } from "~/jobs/queues.server";
+import { closeProducerRedis } from "~/jobs/redis.server";
+import { startWorkers } from "~/jobs/worker-runtime.server";
+import { forShop } from "~/db/prisma.server";
+import { buildShop } from "../factories/shop.factory";
+import { pino } from "pino";
 import { offlineSession, uniqueShopDomain } from "../support/shops";
 
 // The production build served by `npm start` on a real port, against this run's
@@ -42,6 +50,8 @@ afterAll(async () => {
     server.kill("SIGTERM");
     await exited;
   }
+  await closeQueues();
+  await closeProducerRedis();
   await disconnectPrisma();
 });
 
@@ -141,6 +151,47 @@ describe("production server (npm run build && npm start)", () => {
       expect(cookie).toMatch(/;\s*Secure/i);
       expect(cookie).toMatch(/;\s*HttpOnly/i);
       expect(cookie).toMatch(/;\s*SameSite=(None|Lax|Strict)/i);
+    }
+  });
+
+  it("ingests Shopify's deliveries over HTTP, redelivered and out of order, into one correct order", async () => {
+    const shop = await buildShop();
+    const emulator = await startShopifyEmulator({ apiKey: "unused", apiSecret: API_SECRET_KEY, scopes: "" });
+    emulator.appUrl = base;
+    emulator.state.addShop(shop.domain);
+    const workers = startWorkers({
+      redisUrl: process.env.REDIS_URL!,
+      prefix: process.env.QUEUE_PREFIX!,
+      handlers: jobHandlers,
+      queues: ["inbound"],
+      logger: pino({ level: "silent" }),
+    });
+    try {
+      const order = emulator.state.createOrder(shop.domain, { updatedAt: "2026-11-20T10:00:00.000Z" });
+      const { webhookPayload } = await import("../../emulators/shopify/orders");
+      const created = webhookPayload(order);
+      const paid = webhookPayload({ ...order, financialStatus: "paid", updatedAt: "2026-11-20T11:00:00.000Z" });
+
+      // The update arrives first, then the creation, then a redelivery of the creation.
+      expect((await emulator.webhooks.deliver({ topic: "orders/updated", shop: shop.domain, payload: paid })).status).toBe(200);
+      const first = await emulator.webhooks.deliver({ topic: "orders/create", shop: shop.domain, payload: created });
+      expect(first.status).toBe(200);
+      const again = await emulator.webhooks.deliver({ topic: "orders/create", shop: shop.domain, payload: created, webhookId: first.webhookId });
+      expect(again.status).toBe(200);
+
+      const db = forShop(shop.id);
+      const deadline = Date.now() + 15_000;
+      while ((await db.webhookEvent.count({ where: { processedAt: null } })) > 0 || (await db.webhookEvent.count()) < 2) {
+        if (Date.now() > deadline) throw new Error("events were not processed in time");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(await db.webhookEvent.count()).toBe(2); // the redelivery was not recorded again
+      const stored = await db.order.findMany();
+      expect(stored).toHaveLength(1);
+      expect(stored[0]).toMatchObject({ externalOrderId: String(order.id), financialStatus: "paid", cod: true });
+    } finally {
+      await workers.stop(1_000);
+      await emulator.close();
     }
   });
 });
