@@ -83,27 +83,18 @@ describe("worker shutdown on SIGTERM", () => {
     await next.exited;
   });
 
-  it("fails a job with no handler at once, without retries", async () => {
-    const id = `unknown-${randomBytes(3).toString("hex")}`;
-    const job = await queue.add("test.no-such-job", {}, { jobId: id, attempts: 5 });
+  it.each([
+    ["a job with no handler", "test.no-such-job", 'No handler for job "test.no-such-job" on queue "fulfillment"'],
+    ["a job whose error is not retryable", "test.permanent-failure", "shop needs re-authentication"],
+  ])("fails %s at once, without retries, keeping the reason", async (_case, name, reason) => {
+    const id = `once-${randomBytes(3).toString("hex")}`;
+    const job = await queue.add(name, {}, { jobId: id, attempts: 5, backoff: { type: "fixed", delay: 10 } });
     const worker = startWorker(1_000);
     await waitFor(async () => (await (await queue.getJob(job.id!))!.getState()) === "failed");
     worker.child.kill("SIGTERM");
     await worker.exited;
     const after = await queue.getJob(job.id!);
     expect(after!.attemptsMade).toBe(1);
-    expect(after!.failedReason).toBe('No handler for job "test.no-such-job" on queue "fulfillment"');
-  });
-
-  it("fails a job whose error is not retryable at once, keeping its message", async () => {
-    const id = `permanent-${randomBytes(3).toString("hex")}`;
-    const job = await queue.add("test.permanent-failure", {}, { jobId: id, attempts: 5, backoff: { type: "fixed", delay: 10 } });
-    const worker = startWorker(1_000);
-    await waitFor(async () => (await (await queue.getJob(job.id!))!.getState()) === "failed");
-    worker.child.kill("SIGTERM");
-    await worker.exited;
-    const after = await queue.getJob(job.id!);
-    expect(after!.attemptsMade).toBe(1);
-    expect(after!.failedReason).toBe("shop needs re-authentication");
+    expect(after!.failedReason).toBe(reason);
   });
 });
