@@ -1,5 +1,5 @@
 // What the home page shows: the shop, its sales channels and its carrier accounts.
-import type { Database } from "../db/prisma.server";
+import { forShop, type Database } from "../db/prisma.server";
 import { shopOfSession } from "./current-shop.server";
 import type { ShopRecord } from "./shop-service.server";
 
@@ -27,11 +27,18 @@ export async function getSetupOverview(
   grantedScope: string | undefined,
 ): Promise<SetupOverview> {
   const shop = await shopOfSession(db, { shop: domain, scope: grantedScope });
-  // The shop itself is always a connected channel; WooCommerce stores and carrier
-  // accounts join these lists as they are connected from settings.
+  const channels = await forShop(shop.id, db).channel.findMany({
+    orderBy: [{ type: "asc" }, { createdAt: "asc" }],
+    select: { type: true, name: true, status: true },
+  });
   return {
     shop,
-    channels: [{ type: "SHOPIFY", name: shop.domain, status: "CONNECTED" }],
+    channels: channels.map((channel) => ({
+      type: channel.type as ChannelSummary["type"],
+      name: channel.name,
+      status: channel.status as ChannelSummary["status"],
+    })),
+    // Carrier accounts join this list when they are connected from settings (/app/carriers).
     carriers: [],
   };
 }
