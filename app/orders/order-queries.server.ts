@@ -89,7 +89,7 @@ export async function listOrders(db: ShopDatabase, filter: OrderFilter): Promise
       cod: row.cod,
       financialStatus: row.financialStatus,
       fulfillmentStatus: row.fulfillmentStatus,
-      totalPrice: row.totalPrice.toString(),
+      totalPrice: row.totalPrice.toFixed(2),
       currency: row.currency,
       cancelledAt: row.cancelledAt,
       externalCreatedAt: row.externalCreatedAt,

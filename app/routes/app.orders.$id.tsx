@@ -28,9 +28,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     fulfillmentStatus: order.fulfillmentStatus,
     cancelled: order.cancelledAt !== null,
     redacted: order.redactedAt !== null,
-    total: `${order.totalPrice.toString()} ${order.currency}`,
+    total: `${order.totalPrice.toFixed(2)} ${order.currency}`,
     createdAt: order.externalCreatedAt.toISOString(),
-    lines: order.lines.map((line) => [line.title, line.sku ?? "—", String(line.quantity), line.price.toString()]),
+    lines: order.lines.map((line) => [line.title, line.sku ?? "—", String(line.quantity), line.price.toFixed(2)]),
   };
 };
 

@@ -1,11 +1,10 @@
 // Orders from every channel: filter by channel, payment (COD) and financial status.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import {
   Badge,
   Banner,
-  Button,
   Card,
   EmptyState,
   IndexTable,
@@ -85,19 +84,16 @@ export default function Orders() {
   const { error, rows, olderCursor, newerCursor } = useLoaderData<typeof loader>();
   const sync = useActionData<typeof action>();
   const syncing = useNavigation().state === "submitting";
+  const submit = useSubmit();
   const { params, go, navigate } = useListNavigation("/app/orders");
 
   return (
-    <Page>
+    <Page
+      title="Orders"
+      primaryAction={{ content: "Sync orders now", loading: syncing, onAction: () => submit(null, { method: "post" }) }}
+    >
       <TitleBar title="Orders" />
       <Layout>
-        <Layout.Section>
-          <Form method="post">
-            <Button submit loading={syncing}>
-              Sync orders now
-            </Button>
-          </Form>
-        </Layout.Section>
         {sync && (
           <Layout.Section>
             <Banner tone={sync.ok ? "info" : "critical"}>
