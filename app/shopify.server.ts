@@ -1,10 +1,6 @@
 // The one shopifyApp() of Rappit. Routes use only the names exported here.
 import "@shopify/shopify-app-remix/adapters/node";
-import {
-  AppDistribution,
-  LogSeverity,
-  shopifyApp,
-} from "@shopify/shopify-app-remix/server";
+import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { getConfig, scopesOf } from "./config/env.server";
 import { getSessionStorageClient } from "./db/prisma.server";
@@ -12,18 +8,12 @@ import { loggerFor } from "./logging/logger.server";
 import { getCipher } from "./security/cipher.server";
 import { routeShopifyApiTo } from "./shopify/api-routing.server";
 import { API_VERSION } from "./shopify/api-version";
+import { shopifyLibraryLogger } from "./shopify/library-logger.server";
 import { EncryptedSessionStorage } from "./security/encrypted-session-storage.server";
 import { onTokenExchanged } from "./shops/shop-lifecycle.server";
 
 const config = getConfig();
 if (config.SHOPIFY_API_ORIGIN) routeShopifyApiTo(config.SHOPIFY_API_ORIGIN);
-const libraryLogger = loggerFor("shopify-api");
-const logMethod = {
-  [LogSeverity.Error]: "error",
-  [LogSeverity.Warning]: "warn",
-  [LogSeverity.Info]: "info",
-  [LogSeverity.Debug]: "debug",
-} as const;
 
 export const apiVersion = API_VERSION;
 
@@ -45,11 +35,7 @@ const shopify = shopifyApp({
     unstable_newEmbeddedAuthStrategy: true,
     expiringOfflineAccessTokens: true,
   },
-  // The library's own messages go through our logger, so they are JSON and redacted.
-  logger: {
-    level: LogSeverity.Debug,
-    log: (severity, message) => libraryLogger[logMethod[severity]](message),
-  },
+  logger: shopifyLibraryLogger,
   hooks: {
     afterAuth: async ({ session, admin }) => {
       await onTokenExchanged(session, admin);

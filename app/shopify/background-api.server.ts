@@ -1,12 +1,12 @@
 // The Shopify API library instance for background work (workers, sweepers): the
 // same app credentials as shopify.server.ts, used to refresh offline tokens and
 // to build Admin API clients from stored sessions.
-import { LogSeverity, shopifyApi, type Shopify } from "@shopify/shopify-api";
+import { shopifyApi, type Shopify } from "@shopify/shopify-api";
 import { getConfig, scopesOf } from "../config/env.server";
-import { loggerFor } from "../logging/logger.server";
 // Also installs the library's fetch adapter (web-api, as the Remix package does).
 import { routeShopifyApiTo } from "./api-routing.server";
 import { API_VERSION } from "./api-version";
+import { shopifyLibraryLogger } from "./library-logger.server";
 
 let api: Shopify | undefined;
 
@@ -14,7 +14,6 @@ export function getBackgroundApi(): Shopify {
   if (!api) {
     const config = getConfig();
     if (config.SHOPIFY_API_ORIGIN) routeShopifyApiTo(config.SHOPIFY_API_ORIGIN);
-    const log = loggerFor("shopify-api");
     const url = new URL(config.SHOPIFY_APP_URL);
     api = shopifyApi({
       apiKey: config.SHOPIFY_API_KEY,
@@ -25,11 +24,7 @@ export function getBackgroundApi(): Shopify {
       hostScheme: url.protocol === "http:" ? "http" : "https",
       isEmbeddedApp: true,
       future: { customerAddressDefaultFix: true },
-      logger: {
-        level: LogSeverity.Info,
-        log: (severity, message) =>
-          log[severity === LogSeverity.Error ? "error" : severity === LogSeverity.Warning ? "warn" : "info"](message),
-      },
+      logger: shopifyLibraryLogger,
     });
   }
   return api;
