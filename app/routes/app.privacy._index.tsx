@@ -22,6 +22,23 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
+/**
+ * Inside the admin iframe a plain link would lose the session token, so the file is
+ * fetched (App Bridge adds the token to same-origin fetches) and saved from memory.
+ */
+async function download(id: string, requestId: string): Promise<void> {
+  const response = await fetch(`/app/privacy/${id}`);
+  if (!response.ok) {
+    window.shopify?.toast.show("The export could not be downloaded. Reload the page and try again.", { isError: true });
+    return;
+  }
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = `rappit-data-request-${requestId}.json`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
 export default function DataRequests() {
   const { exports } = useLoaderData<typeof loader>();
   return (
@@ -52,9 +69,7 @@ export default function DataRequests() {
                       <IndexTable.Cell>{row.requestId}</IndexTable.Cell>
                       <IndexTable.Cell>{new Date(row.createdAt).toLocaleString()}</IndexTable.Cell>
                       <IndexTable.Cell>
-                        <Button url={`/app/privacy/${row.id}`} target="_blank">
-                          Download JSON
-                        </Button>
+                        <Button onClick={() => download(row.id, row.requestId)}>Download JSON</Button>
                       </IndexTable.Cell>
                     </IndexTable.Row>
                   ))}
