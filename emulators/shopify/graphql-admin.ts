@@ -2,7 +2,8 @@
 // every answer carries extensions.cost.throttleStatus, and a query costing more
 // than what is left in the shop's bucket gets a THROTTLED error (HTTP 200).
 import { buildSchema, graphql, parse, type DocumentNode, type FieldNode, type SelectionSetNode } from "graphql";
-import { graphqlNode, matchesQuery } from "./orders";
+import { cancel, fulfill, hold, releaseHolds, type EmulatedFulfillmentOrder } from "./fulfillment";
+import { graphqlNode, matchesQuery, type EmulatedOrder } from "./orders";
 import type { EmulatedShop, ShopifyState } from "./state";
 
 const schema = buildSchema(`
@@ -23,6 +24,46 @@ const schema = buildSchema(`
     cancelledAt: String displayFinancialStatus: String displayFulfillmentStatus: String
     paymentGatewayNames: [String!]! totalPriceSet: MoneyBag! customer: Customer
     shippingAddress: MailingAddress lineItems(first: Int): LineItemConnection!
+    fulfillmentOrders(first: Int): FulfillmentOrderConnection!
+  }
+  type FulfillmentHold { id: ID! reason: FulfillmentHoldReason! reasonNotes: String handle: String }
+  type FulfillmentOrderLineItem { id: ID! totalQuantity: Int! remainingQuantity: Int! sku: String lineItem: LineItemRef! }
+  type LineItemRef { id: ID! }
+  type FulfillmentOrderLineItemConnection { nodes: [FulfillmentOrderLineItem!]! }
+  type FulfillmentOrder {
+    id: ID! status: String! fulfillmentHolds: [FulfillmentHold!]!
+    lineItems(first: Int): FulfillmentOrderLineItemConnection!
+  }
+  type FulfillmentOrderConnection { nodes: [FulfillmentOrder!]! }
+  type TrackingInfo { company: String number: String url: String }
+  type Fulfillment { id: ID! status: String! trackingInfo: [TrackingInfo!]! }
+  type UserError { field: [String!] message: String! }
+  type OrderCancelUserError { field: [String!] message: String! code: String }
+  type Job { id: ID! done: Boolean! }
+  enum FulfillmentHoldReason {
+    AWAITING_PAYMENT AWAITING_RETURN_ITEMS HIGH_RISK_OF_FRAUD INCORRECT_ADDRESS
+    INVENTORY_OUT_OF_STOCK ONLINE_STORE_POST_PURCHASE_CROSS_SELL UNKNOWN_DELIVERY_DATE OTHER
+  }
+  enum OrderCancelReason { CUSTOMER DECLINED FRAUD INVENTORY OTHER STAFF }
+  input FulfillmentOrderHoldInput {
+    reason: FulfillmentHoldReason! reasonNotes: String handle: String notifyMerchant: Boolean
+  }
+  input FulfillmentOrderLineItemInput { id: ID! quantity: Int! }
+  input FulfillmentOrderLineItemsInput { fulfillmentOrderId: ID! fulfillmentOrderLineItems: [FulfillmentOrderLineItemInput!] }
+  input FulfillmentTrackingInput { company: String number: String url: String }
+  input FulfillmentInput {
+    lineItemsByFulfillmentOrder: [FulfillmentOrderLineItemsInput!]!
+    notifyCustomer: Boolean trackingInfo: FulfillmentTrackingInput
+  }
+  type FulfillmentOrderHoldPayload { fulfillmentOrder: FulfillmentOrder fulfillmentHold: FulfillmentHold userErrors: [UserError!]! }
+  type FulfillmentOrderReleaseHoldPayload { fulfillmentOrder: FulfillmentOrder userErrors: [UserError!]! }
+  type FulfillmentCreatePayload { fulfillment: Fulfillment userErrors: [UserError!]! }
+  type OrderCancelPayload { job: Job orderCancelUserErrors: [OrderCancelUserError!]! }
+  type Mutation {
+    fulfillmentOrderHold(id: ID!, fulfillmentHold: FulfillmentOrderHoldInput!): FulfillmentOrderHoldPayload
+    fulfillmentOrderReleaseHold(id: ID!, holdIds: [ID!]): FulfillmentOrderReleaseHoldPayload
+    fulfillmentCreate(fulfillment: FulfillmentInput!, message: String): FulfillmentCreatePayload
+    orderCancel(orderId: ID!, reason: OrderCancelReason!, refund: Boolean!, restock: Boolean!, notifyCustomer: Boolean, staffNote: String): OrderCancelPayload
   }
   type PageInfo { hasNextPage: Boolean! endCursor: String }
   type OrderConnection { nodes: [Order!]! pageInfo: PageInfo! }
@@ -32,6 +73,7 @@ const schema = buildSchema(`
     "With no id: the shop's primary location, as in the Admin API."
     location(id: ID): Location
     orders(first: Int!, after: String, query: String, sortKey: OrderSortKeys, reverse: Boolean): OrderConnection!
+    order(id: ID!): Order
   }
 `);
 
@@ -74,7 +116,7 @@ function ordersPage(shop: EmulatedShop, args: { first: number; after?: string; q
   const page = sorted.slice(start, start + Math.min(args.first, 250));
   const end = start + page.length;
   return {
-    nodes: page.map(graphqlNode),
+    nodes: page.map(orderNode),
     pageInfo: { hasNextPage: end < sorted.length, endCursor: page.length ? Buffer.from(String(end)).toString("base64") : null },
   };
 }
@@ -106,7 +148,9 @@ export class AdminGraphql {
       return { errors: [{ message: (error as Error).message, extensions: { code: "GRAPHQL_PARSE_FAILED" } }] };
     }
     const operation = document.definitions.find((d) => d.kind === "OperationDefinition");
-    const requested = 1 + costOf(operation && "selectionSet" in operation ? operation.selectionSet : undefined, body.variables);
+    // Mutations cost 10 each, as Shopify counts them, on top of what they select.
+    const isMutation = operation?.kind === "OperationDefinition" && operation.operation === "mutation";
+    const requested = (isMutation ? 10 : 1) + costOf(operation && "selectionSet" in operation ? operation.selectionSet : undefined, body.variables);
     const bucket = this.bucket(shop.domain);
     const throttleStatus = () => ({
       maximumAvailable: THROTTLE.maximumAvailable,
@@ -137,6 +181,7 @@ export class AdminGraphql {
             : null,
         orders: (args: { first: number; after?: string; query?: string; sortKey?: string; reverse?: boolean }) =>
           ordersPage(shop, args),
+        ...fulfillmentResolvers(shop, this.state),
       },
     });
     // Shopify charges the requested cost up front and refunds down to the actual cost:
@@ -150,4 +195,75 @@ export class AdminGraphql {
       extensions: { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttleStatus() } },
     };
   }
+}
+
+function foNode(fo: EmulatedFulfillmentOrder) {
+  return {
+    id: fo.id,
+    status: fo.status,
+    fulfillmentHolds: fo.holds,
+    lineItems: () => ({
+      nodes: fo.lineItems.map((line) => ({
+        id: line.id,
+        totalQuantity: line.totalQuantity,
+        remainingQuantity: line.remainingQuantity,
+        sku: line.sku,
+        lineItem: { id: `gid://shopify/LineItem/${line.lineItemId}` },
+      })),
+    }),
+  };
+}
+
+function orderNode(order: EmulatedOrder) {
+  return { ...graphqlNode(order), fulfillmentOrders: () => ({ nodes: order.fulfillmentOrders.map(foNode) }) };
+}
+
+function findFulfillmentOrder(shop: EmulatedShop, id: string) {
+  for (const order of shop.orders) {
+    const fo = order.fulfillmentOrders.find((candidate) => candidate.id === id);
+    if (fo) return { order, fo };
+  }
+  return undefined;
+}
+
+const notFound = (field: string) => ({ userErrors: [{ field: [field], message: "Fulfillment order does not exist." }] });
+
+/** The fulfillment and cancellation slice; every change bumps the order's updated_at, as Shopify does. */
+function fulfillmentResolvers(shop: EmulatedShop, state: ShopifyState) {
+  const touch = (order: EmulatedOrder) => state.updateOrder(shop.domain, order.id, {});
+  return {
+    order: ({ id }: { id: string }) => {
+      const order = shop.orders.find((candidate) => `gid://shopify/Order/${candidate.id}` === id);
+      return order ? orderNode(order) : null;
+    },
+    fulfillmentOrderHold: ({ id, fulfillmentHold }: { id: string; fulfillmentHold: { reason: string; reasonNotes?: string; handle?: string } }) => {
+      const found = findFulfillmentOrder(shop, id);
+      if (!found) return notFound("id");
+      const result = hold(found.fo, fulfillmentHold);
+      if (result.userErrors.length === 0) touch(found.order);
+      return { fulfillmentOrder: foNode(found.fo), fulfillmentHold: "hold" in result ? result.hold : null, userErrors: result.userErrors };
+    },
+    fulfillmentOrderReleaseHold: ({ id, holdIds }: { id: string; holdIds?: string[] }) => {
+      const found = findFulfillmentOrder(shop, id);
+      if (!found) return notFound("id");
+      const result = releaseHolds(found.fo, holdIds);
+      if (result.userErrors.length === 0) touch(found.order);
+      return { fulfillmentOrder: foNode(found.fo), userErrors: result.userErrors };
+    },
+    fulfillmentCreate: ({ fulfillment }: { fulfillment: { lineItemsByFulfillmentOrder: Array<{ fulfillmentOrderId: string }>; notifyCustomer?: boolean; trackingInfo?: { company?: string; number?: string; url?: string } } }) => {
+      const targets = fulfillment.lineItemsByFulfillmentOrder.map((entry) => findFulfillmentOrder(shop, entry.fulfillmentOrderId));
+      if (targets.length === 0 || targets.some((target) => !target)) return { fulfillment: null, ...notFound("fulfillment") };
+      const order = targets[0]!.order;
+      const result = fulfill(order, targets.map((target) => target!.fo), fulfillment);
+      if (result.userErrors.length === 0) touch(order);
+      return { fulfillment: result.fulfillment ?? null, userErrors: result.userErrors };
+    },
+    orderCancel: ({ orderId, reason, restock, staffNote }: { orderId: string; reason: string; restock: boolean; staffNote?: string }) => {
+      const order = shop.orders.find((candidate) => `gid://shopify/Order/${candidate.id}` === orderId);
+      if (!order) return { job: null, orderCancelUserErrors: [{ field: ["orderId"], message: "Order does not exist.", code: "NOT_FOUND" }] };
+      const errors = cancel(order, { reason, restock, staffNote });
+      if (errors.length === 0) touch(order);
+      return { job: errors.length ? null : { id: `gid://shopify/Job/${order.id}`, done: true }, orderCancelUserErrors: errors };
+    },
+  };
 }

@@ -1,5 +1,6 @@
 // Orders of an emulated shop, and how Shopify shows them: REST-shaped JSON in
 // orders/* webhooks, Order nodes in the GraphQL Admin API.
+import { fulfillmentOrderFor, type EmulatedFulfillment, type EmulatedFulfillmentOrder } from "./fulfillment";
 export interface EmulatedLineItem {
   id: number;
   sku: string | null;
@@ -24,6 +25,10 @@ export interface EmulatedOrder {
   customer: { id: number; firstName: string | null; lastName: string | null; email: string | null } | null;
   shippingAddress: Record<string, string | null> | null;
   lineItems: EmulatedLineItem[];
+  fulfillmentOrders: EmulatedFulfillmentOrder[];
+  fulfillments: EmulatedFulfillment[];
+  cancelReason?: string;
+  restocked?: boolean;
 }
 
 let nextId = 450789469;
@@ -33,7 +38,7 @@ export function newOrder(shopOrderCount: number, overrides: Partial<EmulatedOrde
   const id = nextId++;
   const lineItems = overrides.lineItems ?? [{ id: id * 10 + 1, sku: "SKU-1", title: "Canvas tote", quantity: 1, price: "25.00" }];
   const total = lineItems.reduce((sum, line) => sum + Number(line.price) * line.quantity, 0).toFixed(2);
-  return {
+  const order: EmulatedOrder = {
     id,
     name: `#${1001 + shopOrderCount}`,
     email: "buyer@example.com",
@@ -49,8 +54,12 @@ export function newOrder(shopOrderCount: number, overrides: Partial<EmulatedOrde
     customer: { id: id + 7, firstName: "Sam", lastName: "Buyer", email: "buyer@example.com" },
     shippingAddress: { first_name: "Sam", last_name: "Buyer", address1: "1 Main St", city: "Springfield", province: "IL", country: "United States", zip: "62701", phone: "+15555550100" },
     lineItems,
+    fulfillmentOrders: [],
+    fulfillments: [],
     ...overrides,
   };
+  if (order.fulfillmentOrders.length === 0) order.fulfillmentOrders = [fulfillmentOrderFor(order)];
+  return order;
 }
 
 export function webhookPayload(order: EmulatedOrder) {

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startShopifyEmulator, type ShopifyEmulator } from "../../emulators/shopify/server";
+
+// The emulator's fulfillment slice behaves as the Admin API documents it, so the
+// fulfillment and approval pipelines can be tested against it.
+let emulator: ShopifyEmulator;
+const SHOP = "fulfil.myshopify.com";
+
+beforeAll(async () => {
+  emulator = await startShopifyEmulator({ apiKey: "k", apiSecret: "s", scopes: "" });
+  emulator.state.addShop(SHOP);
+});
+afterAll(() => emulator.close());
+
+async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const reply = (await emulator.graphql.execute(emulator.state.shops.get(SHOP)!, { query, variables })) as { data?: T; errors?: unknown };
+  if (reply.errors) throw new Error(JSON.stringify(reply.errors));
+  return reply.data!;
+}
+
+const FULFILLMENT_ORDERS = `query($id: ID!) { order(id: $id) { updatedAt displayFulfillmentStatus fulfillmentOrders(first: 5) { nodes {
+  id status fulfillmentHolds { id handle reason } lineItems(first: 10) { nodes { id remainingQuantity lineItem { id } } } } } } }`;
+const HOLD = `mutation($id: ID!, $handle: String) { fulfillmentOrderHold(id: $id, fulfillmentHold: { reason: AWAITING_PAYMENT, handle: $handle }) {
+  fulfillmentOrder { status } fulfillmentHold { id } userErrors { message } } }`;
+const RELEASE = `mutation($id: ID!) { fulfillmentOrderReleaseHold(id: $id) { fulfillmentOrder { status } userErrors { message } } }`;
+const FULFILL = `mutation($fo: ID!) { fulfillmentCreate(fulfillment: { lineItemsByFulfillmentOrder: [{ fulfillmentOrderId: $fo }], notifyCustomer: true,
+  trackingInfo: { company: "FedEx", number: "794644790138", url: "https://www.fedex.com/fedextrack/?trknbr=794644790138" } }) {
+  fulfillment { id status trackingInfo { company number url } } userErrors { message } } }`;
+const CANCEL = `mutation($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, refund: false, restock: true) { job { done } orderCancelUserErrors { code message } } }`;
+
+interface FoReply {
+  order: { updatedAt: string; displayFulfillmentStatus: string; fulfillmentOrders: { nodes: Array<{ id: string; status: string; fulfillmentHolds: Array<{ id: string; handle: string }>; lineItems: { nodes: Array<{ remainingQuantity: number }> } }> } };
+}
+
+describe("Shopify emulator: fulfillment orders, holds and fulfillments", () => {
+  it("holds a COD order's fulfillment order, refuses to fulfil it while held, then fulfils it with tracking once", async () => {
+    const order = emulator.state.createOrder(SHOP);
+    const id = `gid://shopify/Order/${order.id}`;
+    const before = await gql<FoReply>(FULFILLMENT_ORDERS, { id });
+    const [fo] = before.order.fulfillmentOrders.nodes;
+    expect(fo.status).toBe("OPEN");
+    expect(fo.lineItems.nodes[0].remainingQuantity).toBe(1);
+
+    const held = await gql<{ fulfillmentOrderHold: { fulfillmentOrder: { status: string }; userErrors: unknown[] } }>(HOLD, { id: fo.id, handle: "rappit-cod" });
+    expect(held.fulfillmentOrderHold).toMatchObject({ fulfillmentOrder: { status: "ON_HOLD" }, userErrors: [] });
+    const twice = await gql<{ fulfillmentOrderHold: { userErrors: Array<{ message: string }> } }>(HOLD, { id: fo.id, handle: "rappit-cod" });
+    expect(twice.fulfillmentOrderHold.userErrors[0].message).toMatch(/handle already exists/);
+
+    const blocked = await gql<{ fulfillmentCreate: { fulfillment: null; userErrors: Array<{ message: string }> } }>(FULFILL, { fo: fo.id });
+    expect(blocked.fulfillmentCreate.userErrors[0].message).toBe("Fulfillment order is on hold.");
+
+    const released = await gql<{ fulfillmentOrderReleaseHold: { fulfillmentOrder: { status: string } } }>(RELEASE, { id: fo.id });
+    expect(released.fulfillmentOrderReleaseHold.fulfillmentOrder.status).toBe("OPEN");
+
+    const done = await gql<{ fulfillmentCreate: { fulfillment: { status: string; trackingInfo: unknown[] }; userErrors: unknown[] } }>(FULFILL, { fo: fo.id });
+    expect(done.fulfillmentCreate).toMatchObject({
+      fulfillment: { status: "SUCCESS", trackingInfo: [{ company: "FedEx", number: "794644790138" }] },
+      userErrors: [],
+    });
+    const after = await gql<FoReply>(FULFILLMENT_ORDERS, { id });
+    expect(after.order.fulfillmentOrders.nodes[0].status).toBe("CLOSED");
+    expect(after.order.displayFulfillmentStatus).toBe("FULFILLED");
+    expect(Date.parse(after.order.updatedAt)).toBeGreaterThan(Date.parse(before.order.updatedAt));
+
+    const again = await gql<{ fulfillmentCreate: { userErrors: Array<{ message: string }> } }>(FULFILL, { fo: fo.id });
+    expect(again.fulfillmentCreate.userErrors[0].message).toBe("Fulfillment order is closed.");
+    expect(emulator.state.shops.get(SHOP)!.orders.find((o) => o.id === order.id)!.fulfillments).toHaveLength(1);
+  });
+
+  it("cancels an order once, and never a fulfilled one", async () => {
+    const order = emulator.state.createOrder(SHOP);
+    const id = `gid://shopify/Order/${order.id}`;
+    const first = await gql<{ orderCancel: { job: { done: boolean }; orderCancelUserErrors: unknown[] } }>(CANCEL, { id });
+    expect(first.orderCancel).toEqual({ job: { done: true }, orderCancelUserErrors: [] });
+    const stored = emulator.state.shops.get(SHOP)!.orders.find((o) => o.id === order.id)!;
+    expect(stored).toMatchObject({ cancelReason: "CUSTOMER", restocked: true });
+    expect(stored.fulfillmentOrders[0].status).toBe("CANCELLED");
+    const second = await gql<{ orderCancel: { orderCancelUserErrors: Array<{ code: string }> } }>(CANCEL, { id });
+    expect(second.orderCancel.orderCancelUserErrors[0].code).toBe("ORDER_ALREADY_CANCELLED");
+  });
+
+  it("charges mutations 10 points plus what they select", async () => {
+    const order = emulator.state.createOrder(SHOP);
+    const reply = (await emulator.graphql.execute(emulator.state.shops.get(SHOP)!, { query: CANCEL, variables: { id: `gid://shopify/Order/${order.id}` } })) as {
+      extensions: { cost: { requestedQueryCost: number } };
+    };
+    expect(reply.extensions.cost.requestedQueryCost).toBe(10 + 1 + 1 + 1);
+  });
+});
