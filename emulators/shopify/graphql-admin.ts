@@ -7,6 +7,20 @@ import { graphqlNode, matchesQuery, type EmulatedOrder } from "./orders";
 import type { EmulatedShop, ShopifyState } from "./state";
 
 const schema = buildSchema(`
+  "Shopify's idempotency directive; mandatory on inventoryAdjustQuantities from 2026-04."
+  directive @idempotent(key: String!) on FIELD
+  input InventoryChangeInput { delta: Int! inventoryItemId: ID! locationId: ID! changeFromQuantity: Int }
+  input InventoryAdjustQuantitiesInput { reason: String! name: String! referenceDocumentUri: String changes: [InventoryChangeInput!]! }
+  type InventoryChange { name: String! delta: Int! quantityAfterChange: Int item: InventoryItemRef }
+  type InventoryItemRef { id: ID! }
+  type InventoryAdjustmentGroup { id: ID! reason: String! changes: [InventoryChange!]! }
+  type InventoryUserError { field: [String!] message: String! code: String }
+  type InventoryAdjustQuantitiesPayload { inventoryAdjustmentGroup: InventoryAdjustmentGroup userErrors: [InventoryUserError!]! }
+  type InventoryQuantity { name: String! quantity: Int! }
+  type InventoryLevel { location: Location! quantities(names: [String!]!): [InventoryQuantity!]! }
+  type InventoryLevelConnection { nodes: [InventoryLevel!]! }
+  type InventoryItem { id: ID! sku: String inventoryLevels(first: Int): InventoryLevelConnection! }
+  type InventoryItemConnection { nodes: [InventoryItem!]! }
   type Shop { id: ID! name: String! currencyCode: String! myshopifyDomain: String! }
   type Location { id: ID! name: String! isPrimary: Boolean! }
   type MoneyV2 { amount: String! currencyCode: String! }
@@ -63,6 +77,7 @@ const schema = buildSchema(`
     fulfillmentOrderHold(id: ID!, fulfillmentHold: FulfillmentOrderHoldInput!): FulfillmentOrderHoldPayload
     fulfillmentOrderReleaseHold(id: ID!, holdIds: [ID!]): FulfillmentOrderReleaseHoldPayload
     fulfillmentCreate(fulfillment: FulfillmentInput!, message: String): FulfillmentCreatePayload
+    inventoryAdjustQuantities(input: InventoryAdjustQuantitiesInput!): InventoryAdjustQuantitiesPayload
     orderCancel(orderId: ID!, reason: OrderCancelReason!, refund: Boolean!, restock: Boolean!, notifyCustomer: Boolean, staffNote: String): OrderCancelPayload
   }
   type PageInfo { hasNextPage: Boolean! endCursor: String }
@@ -74,6 +89,8 @@ const schema = buildSchema(`
     location(id: ID): Location
     orders(first: Int!, after: String, query: String, sortKey: OrderSortKeys, reverse: Boolean): OrderConnection!
     order(id: ID!): Order
+    "query supports sku:<value>"
+    inventoryItems(first: Int!, query: String): InventoryItemConnection!
   }
 `);
 
@@ -182,6 +199,7 @@ export class AdminGraphql {
         orders: (args: { first: number; after?: string; query?: string; sortKey?: string; reverse?: boolean }) =>
           ordersPage(shop, args),
         ...fulfillmentResolvers(shop, this.state),
+        ...inventoryResolvers(shop, idempotencyKeyOf(document, body.variables)),
       },
     });
     // Shopify charges the requested cost up front and refunds down to the actual cost:
@@ -265,5 +283,37 @@ function fulfillmentResolvers(shop: EmulatedShop, state: ShopifyState) {
       if (errors.length === 0) touch(order);
       return { job: errors.length ? null : { id: `gid://shopify/Job/${order.id}`, done: true }, orderCancelUserErrors: errors };
     },
+  };
+}
+
+/** The key of an @idempotent(key: ...) directive on the operation's first field, literal or variable. */
+function idempotencyKeyOf(document: DocumentNode, variables: Record<string, unknown> = {}): string | undefined {
+  const operation = document.definitions.find((d) => d.kind === "OperationDefinition");
+  const field = operation && "selectionSet" in operation ? (operation.selectionSet.selections[0] as FieldNode | undefined) : undefined;
+  const argument = field?.directives?.find((d) => d.name.value === "idempotent")?.arguments?.find((a) => a.name.value === "key")?.value;
+  if (argument?.kind === "StringValue") return argument.value;
+  if (argument?.kind === "Variable") return variables[argument.name.value] as string | undefined;
+  return undefined;
+}
+
+function inventoryResolvers(shop: EmulatedShop, idempotencyKey: string | undefined) {
+  const itemNode = (item: { id: string; sku: string; available: Map<string, number> }) => ({
+    id: item.id,
+    sku: item.sku,
+    inventoryLevels: () => ({
+      nodes: [...item.available.entries()].map(([locationId, quantity]) => ({
+        location: { id: locationId, name: locationId === shop.primaryLocationId ? "Main warehouse" : "Location", isPrimary: locationId === shop.primaryLocationId },
+        quantities: ({ names }: { names: string[] }) => names.filter((name) => name === "available").map((name) => ({ name, quantity })),
+      })),
+    }),
+  });
+  return {
+    inventoryItems: ({ first, query }: { first: number; query?: string }) => {
+      const sku = /sku:'?([^'\s]+)'?/.exec(query ?? "")?.[1];
+      const items = [...shop.inventory.items.values()].filter((item) => !sku || item.sku === sku).slice(0, first);
+      return { nodes: items.map(itemNode) };
+    },
+    inventoryAdjustQuantities: ({ input }: { input: { reason: string; name: string; changes: Array<{ delta: number; inventoryItemId: string; locationId: string; changeFromQuantity?: number | null }> } }) =>
+      shop.inventory.adjust(input, idempotencyKey),
   };
 }

@@ -1,5 +1,6 @@
 // The emulated Shopify: shops, their tokens and their data, in memory.
 import { randomBytes } from "node:crypto";
+import { Inventory } from "./inventory";
 import { newOrder, type EmulatedOrder } from "./orders";
 
 export interface AccessToken {
@@ -24,6 +25,7 @@ export interface EmulatedShop {
   currencyCode: string;
   primaryLocationId: string;
   orders: EmulatedOrder[];
+  inventory: Inventory;
 }
 
 export interface TokenRequestCounts {
@@ -60,6 +62,7 @@ export class ShopifyState {
       currencyCode: overrides.currencyCode ?? "USD",
       primaryLocationId: overrides.primaryLocationId ?? `gid://shopify/Location/${1000 + this.shops.size}`,
       orders: [],
+      inventory: new Inventory(),
     };
     this.shops.set(domain, shop);
     return shop;
