@@ -21,6 +21,10 @@ const schema = buildSchema(`
   type InventoryLevelConnection { nodes: [InventoryLevel!]! }
   type InventoryItem { id: ID! sku: String inventoryLevels(first: Int): InventoryLevelConnection! }
   type InventoryItemConnection { nodes: [InventoryItem!]! }
+  input WebPixelInput { settings: String! }
+  type WebPixel { id: ID! settings: String! }
+  type WebPixelUserError { field: [String!] message: String! code: String }
+  type WebPixelPayload { webPixel: WebPixel userErrors: [WebPixelUserError!]! }
   type Shop { id: ID! name: String! currencyCode: String! myshopifyDomain: String! }
   type Location { id: ID! name: String! isPrimary: Boolean! }
   type MoneyV2 { amount: String! currencyCode: String! }
@@ -78,6 +82,8 @@ const schema = buildSchema(`
     fulfillmentOrderReleaseHold(id: ID!, holdIds: [ID!]): FulfillmentOrderReleaseHoldPayload
     fulfillmentCreate(fulfillment: FulfillmentInput!, message: String): FulfillmentCreatePayload
     inventoryAdjustQuantities(input: InventoryAdjustQuantitiesInput!): InventoryAdjustQuantitiesPayload
+    webPixelCreate(webPixel: WebPixelInput!): WebPixelPayload
+    webPixelUpdate(id: ID!, webPixel: WebPixelInput!): WebPixelPayload
     orderCancel(orderId: ID!, reason: OrderCancelReason!, refund: Boolean!, restock: Boolean!, notifyCustomer: Boolean, staffNote: String): OrderCancelPayload
   }
   type PageInfo { hasNextPage: Boolean! endCursor: String }
@@ -200,6 +206,7 @@ export class AdminGraphql {
           ordersPage(shop, args),
         ...fulfillmentResolvers(shop, this.state),
         ...inventoryResolvers(shop, idempotencyKeyOf(document, body.variables)),
+        ...webPixelResolvers(shop),
       },
     });
     // Shopify charges the requested cost up front and refunds down to the actual cost:
@@ -315,5 +322,36 @@ function inventoryResolvers(shop: EmulatedShop, idempotencyKey: string | undefin
     },
     inventoryAdjustQuantities: ({ input }: { input: { reason: string; name: string; changes: Array<{ delta: number; inventoryItemId: string; locationId: string; changeFromQuantity?: number | null }> } }) =>
       shop.inventory.adjust(input, idempotencyKey),
+  };
+}
+
+function webPixelResolvers(shop: EmulatedShop) {
+  const invalidSettings = (settings: string) => {
+    try {
+      JSON.parse(settings);
+      return null;
+    } catch {
+      return { webPixel: null, userErrors: [{ field: ["webPixel", "settings"], message: "Settings must be a JSON string.", code: "INVALID_SETTINGS" }] };
+    }
+  };
+  return {
+    webPixelCreate: ({ webPixel }: { webPixel: { settings: string } }) => {
+      if (shop.webPixel) {
+        return { webPixel: null, userErrors: [{ field: ["webPixel"], message: "The app already has a web pixel on this shop.", code: "TAKEN" }] };
+      }
+      const invalid = invalidSettings(webPixel.settings);
+      if (invalid) return invalid;
+      shop.webPixel = { id: `gid://shopify/WebPixel/${Date.now()}`, settings: webPixel.settings };
+      return { webPixel: shop.webPixel, userErrors: [] };
+    },
+    webPixelUpdate: ({ id, webPixel }: { id: string; webPixel: { settings: string } }) => {
+      if (!shop.webPixel || shop.webPixel.id !== id) {
+        return { webPixel: null, userErrors: [{ field: ["id"], message: "Web pixel does not exist.", code: "NOT_FOUND" }] };
+      }
+      const invalid = invalidSettings(webPixel.settings);
+      if (invalid) return invalid;
+      shop.webPixel.settings = webPixel.settings;
+      return { webPixel: shop.webPixel, userErrors: [] };
+    },
   };
 }

@@ -26,6 +26,8 @@ export interface EmulatedShop {
   primaryLocationId: string;
   orders: EmulatedOrder[];
   inventory: Inventory;
+  /** The app's web pixel on this shop, if created (one per app per shop). */
+  webPixel: { id: string; settings: string } | null;
 }
 
 export interface TokenRequestCounts {
@@ -63,6 +65,7 @@ export class ShopifyState {
       primaryLocationId: overrides.primaryLocationId ?? `gid://shopify/Location/${1000 + this.shops.size}`,
       orders: [],
       inventory: new Inventory(),
+      webPixel: null,
     };
     this.shops.set(domain, shop);
     return shop;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startShopifyEmulator, type ShopifyEmulator } from "../../emulators/shopify/server";
 
-// The emulator's fulfillment slice behaves as the Admin API documents it, so the
+// The emulator's fulfillment, cancellation and web pixel slices behave as the Admin API
+// documents them, so the
 // fulfillment and approval pipelines can be tested against it.
 let emulator: ShopifyEmulator;
 const SHOP = "fulfil.myshopify.com";
@@ -85,5 +86,24 @@ describe("Shopify emulator: fulfillment orders, holds and fulfillments", () => {
       extensions: { cost: { requestedQueryCost: number } };
     };
     expect(reply.extensions.cost.requestedQueryCost).toBe(10 + 1 + 1 + 1);
+  });
+
+  it("creates the app's web pixel once and updates its settings", async () => {
+    const shop = emulator.state.shops.get(SHOP)!;
+    const create = `mutation($s: String!) { webPixelCreate(webPixel: { settings: $s }) { webPixel { id settings } userErrors { code } } }`;
+    const first = (await emulator.graphql.execute(shop, { query: create, variables: { s: '{"accountID":"1"}' } })) as unknown as {
+      data: { webPixelCreate: { webPixel: { id: string }; userErrors: unknown[] } };
+    };
+    expect(first.data.webPixelCreate.userErrors).toEqual([]);
+    const again = (await emulator.graphql.execute(shop, { query: create, variables: { s: "{}" } })) as unknown as {
+      data: { webPixelCreate: { userErrors: Array<{ code: string }> } };
+    };
+    expect(again.data.webPixelCreate.userErrors[0].code).toBe("TAKEN");
+    const update = `mutation($id: ID!, $s: String!) { webPixelUpdate(id: $id, webPixel: { settings: $s }) { webPixel { settings } userErrors { code } } }`;
+    const bad = (await emulator.graphql.execute(shop, { query: update, variables: { id: first.data.webPixelCreate.webPixel.id, s: "not json" } })) as unknown as {
+      data: { webPixelUpdate: { userErrors: Array<{ code: string }> } };
+    };
+    expect(bad.data.webPixelUpdate.userErrors[0].code).toBe("INVALID_SETTINGS");
+    expect(shop.webPixel?.settings).toBe('{"accountID":"1"}');
   });
 });
