@@ -18,6 +18,9 @@ beforeAll(() => {
 afterAll(async () => {
   await queue.obliterate({ force: true });
   await queue.close();
+  // The fixture's "started" markers live beside the queue under the same prefix.
+  const markers = await redis.keys(`${prefix}:started:*`);
+  if (markers.length > 0) await redis.del(...markers);
   redis.disconnect();
 });
 
