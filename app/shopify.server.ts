@@ -10,12 +10,20 @@ import { routeShopifyApiTo } from "./shopify/api-routing.server";
 import { API_VERSION } from "./shopify/api-version";
 import { shopifyLibraryLogger } from "./shopify/library-logger.server";
 import { EncryptedSessionStorage } from "./security/encrypted-session-storage.server";
+import { LibrarySessionView } from "./shopify/library-session-view.server";
 import { onTokenExchanged } from "./shops/shop-lifecycle.server";
 
 const config = getConfig();
 if (config.SHOPIFY_API_ORIGIN) routeShopifyApiTo(config.SHOPIFY_API_ORIGIN);
 
 export const apiVersion = API_VERSION;
+
+/** Every stored session, refresh tokens included: for background work (offline-token.server). */
+export const offlineSessionStore = new EncryptedSessionStorage(
+  new PrismaSessionStorage(getSessionStorageClient()),
+  getCipher(),
+  loggerFor("session-storage"),
+);
 
 const shopify = shopifyApp({
   apiKey: config.SHOPIFY_API_KEY,
@@ -24,12 +32,9 @@ const shopify = shopifyApp({
   scopes: scopesOf(config),
   appUrl: config.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  // Tokens are encrypted before Prisma sees them (design invariant 2).
-  sessionStorage: new EncryptedSessionStorage(
-    new PrismaSessionStorage(getSessionStorageClient()),
-    getCipher(),
-    loggerFor("session-storage"),
-  ),
+  // Tokens are encrypted before Prisma sees them (design invariant 2), and the library
+  // never sees refresh tokens, so only our locked refresh can spend them.
+  sessionStorage: new LibrarySessionView(offlineSessionStore),
   distribution: AppDistribution.AppStore,
   future: {
     unstable_newEmbeddedAuthStrategy: true,

@@ -5,14 +5,14 @@ import { getConfig } from "../config/env.server";
 import { getPrisma } from "../db/prisma.server";
 import { getProducerRedis } from "../jobs/redis.server";
 import { loggerFor } from "../logging/logger.server";
-import { sessionStorage } from "../shopify.server";
+import { offlineSessionStore } from "../shopify.server";
 import { getBackgroundApi } from "./background-api.server";
 import { getFreshOfflineSession, type OfflineTokenDeps } from "./offline-token.server";
 
 export function defaultOfflineTokenDeps(): OfflineTokenDeps {
   return {
     db: getPrisma(),
-    storage: sessionStorage!,
+    storage: offlineSessionStore,
     redis: getProducerRedis(),
     refresh: async (shop, refreshToken) => (await getBackgroundApi().auth.refreshToken({ shop, refreshToken })).session,
     logger: loggerFor("offline-token"),

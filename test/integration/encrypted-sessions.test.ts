@@ -1,11 +1,11 @@
 import { Session } from "@shopify/shopify-api";
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectPrisma, getPrisma } from "~/db/prisma.server";
-import { sessionStorage } from "~/shopify.server";
+import { offlineSessionStore, sessionStorage as librarySessions } from "~/shopify.server";
 import { uniqueShopDomain } from "../support/shops";
 
 // The app's real session storage (shopify.server.ts) on this run's PostgreSQL.
-const storage = sessionStorage!;
+const storage = offlineSessionStore;
 const db = getPrisma();
 afterAll(disconnectPrisma);
 
@@ -71,5 +71,22 @@ describe("encrypted Shopify session storage", () => {
       UPDATE "Session" SET "accessToken" = regexp_replace("accessToken", ':[^:]+$', ':AAAAAAAAAAAAAAAAAAAAAA')
       WHERE id = ${`offline_${shop}`}`;
     expect(await storage.loadSession(`offline_${shop}`)).toBeUndefined();
+  });
+
+  it("shows the Shopify library sessions without refresh tokens, and keeps them when it stores one back", async () => {
+    const shop = uniqueShopDomain();
+    await storage.storeSession(expiringSession(shop, "view"));
+    const seen = await librarySessions!.loadSession(`offline_${shop}`);
+    expect(seen?.accessToken).toBe("shpat_viewaccess");
+    expect(seen?.refreshToken).toBeUndefined();
+
+    seen!.scope = "read_orders,write_orders";
+    await librarySessions!.storeSession(seen!);
+    const full = await storage.loadSession(`offline_${shop}`);
+    expect(full).toMatchObject({ scope: "read_orders,write_orders", refreshToken: "shprt_viewrefresh" });
+
+    // A new token from an exchange replaces everything, refresh token included.
+    await librarySessions!.storeSession(expiringSession(shop, "fresh"));
+    expect((await storage.loadSession(`offline_${shop}`))?.refreshToken).toBe("shprt_freshrefresh");
   });
 });

@@ -55,14 +55,14 @@ async function install(): Promise<string> {
 }
 
 async function storedSession(shop: string): Promise<Session> {
-  return (await app.shopify.sessionStorage!.loadSession(`offline_${shop}`))!;
+  return (await app.shopify.offlineSessionStore.loadSession(`offline_${shop}`))!;
 }
 
 /** Moves the stored token's expiry to within the refresh margin. */
 async function nearExpiry(shop: string): Promise<void> {
   const session = await storedSession(shop);
   session.expires = new Date(Date.now() + 60_000);
-  await app.shopify.sessionStorage!.storeSession(session);
+  await app.shopify.offlineSessionStore.storeSession(session);
 }
 
 describe("install", () => {
@@ -156,13 +156,37 @@ describe("refreshing offline tokens in the background", () => {
     // The next admin visit: the expired session makes the library do a token exchange, which heals the shop.
     const session = await storedSession(shop);
     session.expires = new Date(Date.now() - 1_000);
-    await app.shopify.sessionStorage!.storeSession(session);
+    await app.shopify.offlineSessionStore.storeSession(session);
     const home = await app.home.loader({ request: await sessionTokenRequest(shop, "/app"), params: {}, context: {} });
     expect(home.needsReauth).toBe(false);
     expect((await db.shop.findUniqueOrThrow({ where: { domain: shop } })).tokenStatus).toBe("OK");
     const healed = await app.db.forShop(shopRow.id).auditLog.findMany({ where: { action: "TOKEN_REFRESHED", actorType: "SYSTEM" } });
     expect(healed).toHaveLength(1);
     await expect(app.tokens.getFreshOfflineSession(shop, worker())).resolves.toBeInstanceOf(Session);
+  });
+
+  it("never lets the library refresh inside a webhook: refreshing stays behind the lock", async () => {
+    const shop = await install();
+    await nearExpiry(shop);
+    const before = await storedSession(shop);
+    const calls = emulator.state.tokenRequests.refresh_token;
+    const { getHmac } = await import("@shopify/shopify-api/test-helpers");
+    const body = JSON.stringify({ id: 1, name: "#1" });
+    const request = new Request(`${APP_URL}/webhooks/orders/updated`, {
+      method: "POST",
+      body,
+      headers: {
+        "X-Shopify-Hmac-Sha256": getHmac(body, API_SECRET_KEY),
+        "X-Shopify-Topic": "orders/updated",
+        "X-Shopify-Shop-Domain": shop,
+        "X-Shopify-API-Version": "2026-10",
+        "X-Shopify-Webhook-Id": randomBytes(8).toString("hex"),
+      },
+    });
+    const route = await import("~/routes/webhooks.orders.updated");
+    expect((await route.action({ request, params: {}, context: {} })).status).toBe(200);
+    expect(emulator.state.tokenRequests.refresh_token).toBe(calls);
+    expect((await storedSession(shop)).refreshToken).toBe(before.refreshToken);
   });
 
   it("shows the re-authentication banner while the shop needs it", async () => {
