@@ -32,34 +32,35 @@ interface Clients {
 
 const globalForPrisma = globalThis as unknown as { __rappitPrisma?: Clients };
 
-// Which unguarded client each app client wraps, so forShop() can scope any of them.
-const rawOf = new WeakMap<Database, PrismaClient>();
+// What each app client wraps, so forShop() and pgPoolOf() work for any client made here.
+const clientsOf = new WeakMap<Database, Clients>();
 
 function createClients(connectionString: string, poolSize: number): Clients {
   // One pg pool per process, shared by Prisma and the few hot paths that skip
-  // Prisma's query compiler (see getPool).
+  // Prisma's query compiler (see pgPoolOf).
   const pool = new pg.Pool({ connectionString, max: poolSize });
   // An idle connection the server drops (restart, failover) must not crash the process;
   // the pool replaces it on the next query.
   pool.on("error", () => undefined);
   // $disconnect() ends the pool too.
   const raw = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
-  const app = guarded(raw);
-  rawOf.set(app, raw);
-  poolOf.set(app, pool);
-  return { raw, guarded: app, pool };
+  const made: Clients = { raw, guarded: guarded(raw), pool };
+  clientsOf.set(made.guarded, made);
+  return made;
 }
 
-const poolOf = new WeakMap<Database, pg.Pool>();
+function clientsBehind(db: Database): Clients {
+  const made = clientsOf.get(db);
+  if (!made) throw new Error("this client was not made by getPrisma() or createPrismaClient()");
+  return made;
+}
 
 /**
  * The pg pool behind an app client, for hot paths where Prisma's per-query cost
  * matters (webhook recording). SQL run here must carry its own shop filter.
  */
 export function pgPoolOf(db: Database): pg.Pool {
-  const pool = poolOf.get(db);
-  if (!pool) throw new Error("no pg pool for this client: use getPrisma() or createPrismaClient()");
-  return pool;
+  return clientsBehind(db).pool;
 }
 
 export function createPrismaClient(connectionString: string, poolSize: number): Database {
@@ -94,9 +95,7 @@ export function getSessionStorageClient(): PrismaClient {
 
 /** Merchant data of one shop. `shopId` is the Shop row's id, never a domain from a request. */
 export function forShop(shopId: string, db: Database = getPrisma()): ShopDatabase {
-  const raw = rawOf.get(db);
-  if (!raw) throw new Error("forShop() needs a client made by getPrisma() or createPrismaClient()");
-  return scopedTo(raw, shopId);
+  return scopedTo(clientsBehind(db).raw, shopId);
 }
 
 export async function disconnectPrisma(): Promise<void> {
