@@ -30,12 +30,10 @@ export async function onTokenExchanged(session: { shop: string; scope?: string }
 
 /** app/uninstalled: sessions, channels and scheduled jobs of the shop go. Safe to repeat. */
 export async function onUninstalled(domain: string) {
-  const db = getPrisma();
-  const result = await recordUninstall(db, domain);
-  const shop = await db.shop.findUnique({ where: { domain }, select: { id: true } });
-  if (shop) {
+  const result = await recordUninstall(getPrisma(), domain);
+  if (result.shopId) {
     try {
-      await unscheduleReconciliation(shop.id);
+      await unscheduleReconciliation(result.shopId);
     } catch (error) {
       // A leftover schedule is harmless (the job skips uninstalled shops); the uninstall must not fail.
       logger.warn({ shop: domain, err: error }, "could not remove the reconciliation schedule");

@@ -48,9 +48,11 @@ export async function recordInstall(db: Database, domain: string, scopes: string
  * Safe to repeat: Shopify may deliver the webhook more than once.
  */
 export async function recordUninstall(db: Database, domain: string, at: Date = new Date()) {
-  const shop = await db.shop.findUnique({ where: { domain } });
-  const sessionsDeleted = async () => (await db.session.deleteMany({ where: { shop: domain } })).count;
-  if (!shop) return { sessionsDeleted: await sessionsDeleted(), shopMarked: false, channelsDisconnected: 0 };
+  const shop = await db.shop.findUnique({ where: { domain }, select: { id: true } });
+  if (!shop) {
+    const { count } = await db.session.deleteMany({ where: { shop: domain } });
+    return { shopId: null, sessionsDeleted: count, shopMarked: false, channelsDisconnected: 0 };
+  }
   const scoped = forShop(shop.id, db);
   return scoped.$transaction(async (tx) => {
     const { count: deleted } = await tx.session.deleteMany({ where: { shop: domain } });
@@ -70,7 +72,7 @@ export async function recordUninstall(db: Database, domain: string, at: Date = n
     if (marked > 0) {
       await recordAudit(tx, { actor: { type: "SYSTEM", id: "app-uninstalled" }, action: "APP_UNINSTALLED", subject: { type: "Shop", id: shop.id } });
     }
-    return { sessionsDeleted: deleted, shopMarked: marked > 0, channelsDisconnected: connected.length };
+    return { shopId: shop.id, sessionsDeleted: deleted, shopMarked: marked > 0, channelsDisconnected: connected.length };
   });
 }
 
