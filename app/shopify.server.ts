@@ -1,9 +1,9 @@
 // The one shopifyApp() of Rappit. Routes use only the names exported here.
 import "@shopify/shopify-app-remix/adapters/node";
 import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
-import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { getConfig, scopesOf } from "./config/env.server";
-import { getSessionStorageClient } from "./db/prisma.server";
+import { getPrisma, pgPoolOf } from "./db/prisma.server";
+import { PgSessionStorage } from "./shopify/pg-session-storage.server";
 import { loggerFor } from "./logging/logger.server";
 import { getCipher } from "./security/cipher.server";
 import { routeShopifyApiTo } from "./shopify/api-routing.server";
@@ -20,7 +20,7 @@ export const apiVersion = API_VERSION;
 
 /** Every stored session, refresh tokens included: for background work (offline-token.server). */
 export const offlineSessionStore = new EncryptedSessionStorage(
-  new PrismaSessionStorage(getSessionStorageClient()),
+  new PgSessionStorage(pgPoolOf(getPrisma())),
   getCipher(),
   loggerFor("session-storage"),
 );
@@ -32,7 +32,7 @@ const shopify = shopifyApp({
   scopes: scopesOf(config),
   appUrl: config.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  // Tokens are encrypted before Prisma sees them (design invariant 2), and the library
+  // Tokens are encrypted before the database sees them (design invariant 2), and the library
   // never sees refresh tokens, so only our locked refresh can spend them.
   sessionStorage: new LibrarySessionView(offlineSessionStore),
   distribution: AppDistribution.AppStore,

@@ -30,10 +30,11 @@ interface Clients {
   pool: pg.Pool;
 }
 
-const globalForPrisma = globalThis as unknown as { __rappitPrisma?: Clients };
+const globalForPrisma = globalThis as unknown as { __rappitPrisma?: Clients; __rappitClientsOf?: WeakMap<Database, Clients> };
 
-// What each app client wraps, so forShop() and pgPoolOf() work for any client made here.
-const clientsOf = new WeakMap<Database, Clients>();
+// What each app client wraps, so forShop() and pgPoolOf() work for any client made here,
+// including from the other module graph (Vite's) that shares the global client.
+const clientsOf = (globalForPrisma.__rappitClientsOf ??= new WeakMap<Database, Clients>());
 
 function createClients(connectionString: string, poolSize: number): Clients {
   // One pg pool per process, shared by Prisma and the few hot paths that skip
@@ -83,14 +84,6 @@ function clients(): Clients {
 /** The shared client. DATABASE_URL must be set (local commands set it for the embedded database). */
 export function getPrisma(): Database {
   return clients().guarded;
-}
-
-/**
- * The same pool without the tenancy guard, typed as Shopify's session storage requires.
- * Only for PrismaSessionStorage: Session is a global model keyed by shop domain.
- */
-export function getSessionStorageClient(): PrismaClient {
-  return clients().raw;
 }
 
 /** Merchant data of one shop. `shopId` is the Shop row's id, never a domain from a request. */

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { Session } from "@shopify/shopify-api";
-import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { PgSessionStorage } from "~/shopify/pg-session-storage.server";
 import { PrismaClient } from "@prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployMigrations } from "~/db/migrations.server";
-import { createPrismaClient, forShop, type Database } from "~/db/prisma.server";
+import { createPrismaClient, forShop, pgPoolOf, type Database } from "~/db/prisma.server";
 import { EncryptedSessionStorage } from "~/security/encrypted-session-storage.server";
 import { Cipher, keyIdOfCiphertext, parseKey } from "~/security/encryption";
 import { rotateKeys } from "~/security/key-rotation.server";
@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 function storageWith(cipher: Cipher) {
-  return new EncryptedSessionStorage(new PrismaSessionStorage(raw), cipher, silent);
+  return new EncryptedSessionStorage(new PgSessionStorage(pgPoolOf(db)), cipher, silent);
 }
 
 async function seed(shops: number, cipher: Cipher) {
