@@ -103,6 +103,18 @@ const variables = {
     schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     purpose: "log level (pino)",
   },
+  WOOCOMMERCE_ALLOW_INSECURE_STORES: {
+    schema: booleanFlag.default(false),
+    purpose:
+      "development and test only: lets a WooCommerce store on http or a loopback/private address connect (the emulator); refused in production",
+  },
+  SHOPIFY_APP_HANDLE: {
+    schema: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and - only")
+      .default("rappit"),
+    purpose: "the app's handle in the Shopify admin (admin.shopify.com/store/<store>/apps/<handle>), for links into the embedded app",
+  },
   DEMO_MODE: {
     schema: booleanFlag.default(false),
     purpose: "set by `npm run demo`: local defaults, never in production",
@@ -211,6 +223,9 @@ function productionProblems(config: AppConfig): string[] {
   if (config.DEMO_MODE) problems.push("DEMO_MODE is set: demo defaults are refused in production");
   if (config.SHOPIFY_API_ORIGIN) {
     problems.push("SHOPIFY_API_ORIGIN is set: routing Shopify calls to an emulator is refused in production");
+  }
+  if (config.WOOCOMMERCE_ALLOW_INSECURE_STORES) {
+    problems.push("WOOCOMMERCE_ALLOW_INSECURE_STORES is set: http and private-address stores are refused in production");
   }
   if (!config.SHOPIFY_APP_URL.startsWith("https://")) {
     problems.push("SHOPIFY_APP_URL must be https in production");

@@ -8,7 +8,7 @@ import { recordAudit } from "../security/audit.server";
 import { MERCHANT_MODELS, withSystemContext } from "../security/tenancy";
 
 // Children before parents, so no foreign key stands in the way.
-const PURGE_ORDER = ["OrderLine", "RefundLine", "Order", "WebhookEvent", "DataExport", "Channel", "AuditLog"];
+const PURGE_ORDER = ["OrderLine", "RefundLine", "Order", "WebhookEvent", "DataExport", "ChannelConnectAttempt", "Channel", "AuditLog"];
 
 export async function purgeShop(db: Database, shopDomain: string): Promise<Record<string, number> | null> {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain } });

@@ -1,5 +1,6 @@
 // Which function runs each job, per queue. Capabilities register their jobs
 // here; a job name with no entry fails without retries, so a typo can never loop.
+import { POLL_JOB, SETUP_JOB, runChannelSetup, runOrderPoll } from "../channels/woocommerce/channel-jobs.server";
 import { runReconcileJob } from "../orders/reconciliation-jobs.server";
 import { RECONCILE_JOB } from "../orders/shopify-reconciliation.server";
 import { sweepUnprocessedEvents, SWEEP_JOB } from "../webhooks/event-sweeper.server";
@@ -17,5 +18,7 @@ export const jobHandlers: QueueHandlers = {
   },
   sync: {
     [RECONCILE_JOB]: (data) => runReconcileJob(data),
+    [SETUP_JOB]: (data) => runChannelSetup(data),
+    [POLL_JOB]: (data) => runOrderPoll(data),
   },
 };

@@ -24,6 +24,7 @@ export default function App() {
           Home
         </Link>
         <Link to="/app/orders">Orders</Link>
+        <Link to="/app/connections">Connections</Link>
         <Link to="/app/activity">Activity</Link>
         <Link to="/app/privacy">Data requests</Link>
       </NavMenu>

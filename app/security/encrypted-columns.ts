@@ -17,4 +17,6 @@ export interface EncryptedColumn {
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: "Session", column: "accessToken", shop: { column: "shop", kind: "domain" } },
   { table: "Session", column: "refreshToken", shop: { column: "shop", kind: "domain" } },
+  { table: "Channel", column: "credentials", shop: { column: "shopId", kind: "id" } },
+  { table: "Channel", column: "webhookSecret", shop: { column: "shopId", kind: "id" } },
 ];

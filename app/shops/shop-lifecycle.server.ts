@@ -1,5 +1,6 @@
 // What happens when a shop installs (or an admin's token exchange completes) and
 // when it uninstalls, in one place.
+import { unscheduleOrderPoll } from "../channels/woocommerce/channel-jobs.server";
 import { getPrisma } from "../db/prisma.server";
 import { QueueUnavailableError } from "../jobs/queues.server";
 import { loggerFor } from "../logging/logger.server";
@@ -34,9 +35,10 @@ export async function onUninstalled(domain: string) {
   if (result.shopId) {
     try {
       await unscheduleReconciliation(result.shopId);
+      for (const channelId of result.channelIds) await unscheduleOrderPoll(channelId);
     } catch (error) {
       // A leftover schedule is harmless (the job skips uninstalled shops); the uninstall must not fail.
-      logger.warn({ shop: domain, err: error }, "could not remove the reconciliation schedule");
+      logger.warn({ shop: domain, err: error }, "could not remove the shop's schedules");
     }
   }
   return result;

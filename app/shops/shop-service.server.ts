@@ -51,7 +51,7 @@ export async function recordUninstall(db: Database, domain: string, at: Date = n
   const shop = await db.shop.findUnique({ where: { domain }, select: { id: true } });
   if (!shop) {
     const { count } = await db.session.deleteMany({ where: { shop: domain } });
-    return { shopId: null, sessionsDeleted: count, shopMarked: false, channelsDisconnected: 0 };
+    return { shopId: null, sessionsDeleted: count, shopMarked: false, channelsDisconnected: 0, channelIds: [] as string[] };
   }
   const scoped = forShop(shop.id, db);
   return scoped.$transaction(async (tx) => {
@@ -59,8 +59,11 @@ export async function recordUninstall(db: Database, domain: string, at: Date = n
     const { count: marked } = await tx.shop.updateMany({ where: { id: shop.id, uninstalledAt: null }, data: { uninstalledAt: at } });
     const connected = await tx.channel.findMany({ where: { status: { not: "DISCONNECTED" } } });
     for (const channel of connected) {
-      // Channel credentials (WooCommerce keys) are deleted with the connection.
-      await tx.channel.update({ where: { id: channel.id }, data: { status: "DISCONNECTED", disconnectedAt: at } });
+      // Channel credentials (WooCommerce keys, webhook secret) are deleted with the connection.
+      await tx.channel.update({
+        where: { id: channel.id },
+        data: { status: "DISCONNECTED", disconnectedAt: at, credentials: null, webhookSecret: null },
+      });
       await recordAudit(tx, {
         actor: { type: "SYSTEM", id: "app-uninstalled" },
         action: "CHANNEL_DISCONNECTED",
@@ -72,7 +75,13 @@ export async function recordUninstall(db: Database, domain: string, at: Date = n
     if (marked > 0) {
       await recordAudit(tx, { actor: { type: "SYSTEM", id: "app-uninstalled" }, action: "APP_UNINSTALLED", subject: { type: "Shop", id: shop.id } });
     }
-    return { shopId: shop.id, sessionsDeleted: deleted, shopMarked: marked > 0, channelsDisconnected: connected.length };
+    return {
+      shopId: shop.id,
+      sessionsDeleted: deleted,
+      shopMarked: marked > 0,
+      channelsDisconnected: connected.length,
+      channelIds: connected.map((channel) => channel.id),
+    };
   });
 }
 

@@ -8,7 +8,9 @@ import { QueueUnavailableError, enqueue } from "../jobs/queues.server";
 
 export interface InboundEvent {
   provider: "SHOPIFY" | "WOOCOMMERCE" | "WHATSAPP";
-  shopDomain: string;
+  /** Shopify deliveries name the shop by domain; a channel's deliveries by the channel's shop id. */
+  shop: { domain: string } | { id: string };
+  channelId?: string;
   topic: string;
   webhookId: string;
   eventId?: string;
@@ -45,18 +47,19 @@ export async function recordAndEnqueue(
 ): Promise<{ outcome: RecordOutcome; enqueued: boolean }> {
   // A named statement: each pooled connection parses and plans it once, which halves
   // PostgreSQL's CPU for this insert (measured by the webhook benchmark).
+  const byDomain = "domain" in event.shop;
   const { rows } = await pgPoolOf(db).query<{ id: string | null; shopId: string }>({
-    name: "record-inbound-event",
-    text: `WITH shop AS (SELECT id FROM "Shop" WHERE domain = $1 AND "redactedAt" IS NULL),
+    name: byDomain ? "record-inbound-event" : "record-inbound-event-by-shop-id",
+    text: `WITH shop AS (SELECT id FROM "Shop" WHERE ${byDomain ? "domain = $1" : "id = $1::uuid"} AND "redactedAt" IS NULL),
      inserted AS (
-       INSERT INTO "WebhookEvent" (id, "shopId", provider, topic, "webhookId", "eventId", "triggeredAt", payload)
-       SELECT $2::uuid, shop.id, $3, $4, $5, $6, $7::timestamp, $8::jsonb FROM shop
+       INSERT INTO "WebhookEvent" (id, "shopId", provider, topic, "webhookId", "eventId", "triggeredAt", payload, "channelId")
+       SELECT $2::uuid, shop.id, $3, $4, $5, $6, $7::timestamp, $8::jsonb, $9::uuid FROM shop
        ON CONFLICT DO NOTHING
        RETURNING id, "shopId"
      )
      SELECT inserted.id::text AS id, shop.id::text AS "shopId" FROM shop LEFT JOIN inserted ON true`,
     values: [
-      event.shopDomain,
+      "domain" in event.shop ? event.shop.domain : event.shop.id,
       randomUUID(),
       event.provider,
       event.topic,
@@ -64,6 +67,7 @@ export async function recordAndEnqueue(
       event.eventId ?? null,
       event.triggeredAt?.toISOString() ?? null,
       JSON.stringify(event.payload ?? null),
+      event.channelId ?? null,
     ],
   });
   if (rows.length === 0) return { outcome: "unknown-shop", enqueued: false };
@@ -75,7 +79,7 @@ export async function recordAndEnqueue(
     return { outcome: "recorded", enqueued: true };
   } catch (error) {
     if (!(error instanceof QueueUnavailableError)) throw error;
-    logger.warn({ shop: event.shopDomain, topic: event.topic, eventRowId: id }, "queue unavailable: event left for the sweeper");
+    logger.warn({ shop: event.shop, topic: event.topic, eventRowId: id }, "queue unavailable: event left for the sweeper");
     return { outcome: "recorded", enqueued: false };
   }
 }

@@ -3,6 +3,7 @@
 // handler's own idempotency make a rerun a no-op).
 import { z, ZodError } from "zod";
 import { ensureShopifyChannel } from "../channels/shopify-channel.server";
+import { orderFromWoo, wooOrderSchema } from "../channels/woocommerce/order-mapping";
 import { forShop, getPrisma, type Database, type ShopDatabase } from "../db/prisma.server";
 import { exportCustomerData, redactCustomer } from "../gdpr/customer-data.server";
 import { purgeShop } from "../gdpr/shop-purge.server";
@@ -17,6 +18,19 @@ interface EventRow {
   provider: string;
   topic: string;
   payload: unknown;
+  channelId: string | null;
+}
+
+/** WooCommerce sends the order as it is at delivery time: ingest it like a poll would. */
+async function applyWooCommerceEvent(db: ShopDatabase, event: EventRow): Promise<string> {
+  if (!event.channelId) return "ignored: no channel";
+  switch (event.topic) {
+    case "order.created":
+    case "order.updated":
+      return ingestOrder(db, event.channelId, orderFromWoo(wooOrderSchema.parse(event.payload)));
+    default:
+      return "ignored";
+  }
 }
 
 async function applyShopifyEvent(db: ShopDatabase, base: Database, shopDomain: string, event: EventRow): Promise<string> {
@@ -60,7 +74,12 @@ export async function processInboundEvent(data: unknown, base: Database = getPri
 
   let outcome: string;
   try {
-    outcome = event.provider === "SHOPIFY" ? await applyShopifyEvent(db, base, shop.domain, event) : "ignored";
+    outcome =
+      event.provider === "SHOPIFY"
+        ? await applyShopifyEvent(db, base, shop.domain, event)
+        : event.provider === "WOOCOMMERCE"
+          ? await applyWooCommerceEvent(db, event)
+          : "ignored";
   } catch (error) {
     // A payload that does not validate will not validate on retry either: record why, finish.
     if (!(error instanceof ZodError)) throw error;

@@ -14,7 +14,7 @@ export async function shopifyWebhookAction({ request }: ActionFunctionArgs): Pro
     getPrisma(),
     {
       provider: "SHOPIFY",
-      shopDomain: hook.shop,
+      shop: { domain: hook.shop },
       topic: hook.topic,
       webhookId: hook.webhookId,
       eventId: "eventId" in hook && typeof hook.eventId === "string" ? hook.eventId : undefined,

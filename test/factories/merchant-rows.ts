@@ -42,4 +42,9 @@ export const merchantRowData: Record<string, (db: ShopDatabase) => Promise<Recor
     restockType: "return",
   }),
   DataExport: async () => ({ requestId: randomUUID(), data: {} }),
+  ChannelConnectAttempt: async () => ({
+    nonceHash: randomUUID(),
+    storeUrl: "https://store.example",
+    expiresAt: new Date(Date.now() + 60_000),
+  }),
 };

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { Session } from "@shopify/shopify-api";
 import { PgSessionStorage } from "~/shopify/pg-session-storage.server";
 import { PrismaClient } from "@prisma/client";
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployMigrations } from "~/db/migrations.server";
 import { createPrismaClient, forShop, pgPoolOf, type Database } from "~/db/prisma.server";
 import { EncryptedSessionStorage } from "~/security/encrypted-session-storage.server";
+import { rowBinding } from "~/security/encrypted-columns";
 import { Cipher, keyIdOfCiphertext, parseKey } from "~/security/encryption";
 import { rotateKeys } from "~/security/key-rotation.server";
 import { recordInstall } from "~/shops/shop-service.server";
@@ -45,13 +46,29 @@ async function seed(shops: number, cipher: Cipher) {
     await storageWith(cipher).storeSession(
       new Session({ id: `offline_${domain}`, shop: domain, state: "s", isOnline: false, accessToken: `access-${domain}`, refreshToken: `refresh-${domain}` }),
     );
+    // A connected WooCommerce store: its REST keys and webhook secret are encrypted columns too.
+    const shop = await db.shop.findUniqueOrThrow({ where: { domain } });
+    const id = randomUUID();
+    await forShop(shop.id, db).channel.create({
+      data: {
+        id,
+        shopId: shop.id,
+        type: "WOOCOMMERCE",
+        externalId: `https://${domain}.example`,
+        name: domain,
+        credentials: cipher.encrypt(`keys-${domain}`, rowBinding("Channel", id, "credentials")),
+        webhookSecret: cipher.encrypt(`secret-${domain}`, rowBinding("Channel", id, "webhookSecret")),
+      },
+    });
   }
   return domains;
 }
 
 async function keyIdsInUse(): Promise<string[]> {
   const rows = await raw.$queryRaw<Array<{ v: string }>>`
-    SELECT "accessToken" AS v FROM "Session" UNION ALL SELECT "refreshToken" FROM "Session" WHERE "refreshToken" IS NOT NULL`;
+    SELECT "accessToken" AS v FROM "Session" UNION ALL SELECT "refreshToken" FROM "Session" WHERE "refreshToken" IS NOT NULL
+    UNION ALL SELECT credentials FROM "Channel" WHERE credentials IS NOT NULL
+    UNION ALL SELECT "webhookSecret" FROM "Channel" WHERE "webhookSecret" IS NOT NULL`;
   return [...new Set(rows.map((row) => keyIdOfCiphertext(row.v) ?? "plaintext"))];
 }
 
@@ -68,10 +85,12 @@ describe("keys:rotate", () => {
 
     // ...and resumed: only what is left is rotated.
     const rest = await rotateKeys({ db, cipher: rotating, logger: silent, batchSize: 2 });
-    expect(rest).toMatchObject({ complete: true, rotated: 6, failed: 0 });
+    expect(rest).toMatchObject({ complete: true, rotated: 16, failed: 0 });
     expect(rest.columns).toEqual([
       { table: "Session", column: "accessToken", rotated: 1, failed: 0 },
       { table: "Session", column: "refreshToken", rotated: 5, failed: 0 },
+      { table: "Channel", column: "credentials", rotated: 5, failed: 0 },
+      { table: "Channel", column: "webhookSecret", rotated: 5, failed: 0 },
     ]);
     expect(await keyIdsInUse()).toEqual([newKey.id]);
 
@@ -81,6 +100,8 @@ describe("keys:rotate", () => {
       const session = await newOnly.loadSession(`offline_${domain}`);
       expect(session?.accessToken).toBe(`access-${domain}`);
       expect(session?.refreshToken).toBe(`refresh-${domain}`);
+      const channel = await raw.channel.findFirstOrThrow({ where: { name: domain, type: "WOOCOMMERCE" } });
+      expect(new Cipher(newKey).decrypt(channel.credentials!, rowBinding("Channel", channel.id, "credentials"))).toBe(`keys-${domain}`);
     }
 
     // Running again finds nothing to do.
@@ -98,7 +119,7 @@ describe("keys:rotate", () => {
     const before = await raw.session.findUniqueOrThrow({ where: { id: `offline_${domain}` } });
 
     const report = await rotateKeys({ db, cipher: new Cipher(newKey, [oldKey]), logger: silent });
-    expect(report.failed).toBe(2);
+    expect(report.failed).toBe(4);
     const after = await raw.session.findUniqueOrThrow({ where: { id: `offline_${domain}` } });
     expect(after.accessToken).toBe(before.accessToken);
   });
