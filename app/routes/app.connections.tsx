@@ -162,7 +162,7 @@ function ChannelCard({ channel, busy }: { channel: ChannelRow; busy: boolean }) 
         <InlineStack align="space-between" blockAlign="center">
           <BlockStack gap="050">
             <Text as="h3" variant="headingSm">
-              {woo ? "WooCommerce" : "Shopify"}: {channel.name}
+              {`${woo ? "WooCommerce" : "Shopify"}: ${channel.name}`}
             </Text>
             <Text as="p" tone="subdued">
               {channel.store}

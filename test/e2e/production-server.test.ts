@@ -137,6 +137,17 @@ describe("production server (npm run build && npm start)", () => {
     expect(html).toContain("Add a carrier account");
   });
 
+  it("renders the Connections page with the shop's channel and the WooCommerce connect form", async () => {
+    const shop = await buildShop();
+    const request = await adminRequest(shop.domain, "/app/connections", undefined, RequestType.Admin);
+    const response = await send(request);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain(`Shopify: ${shop.domain}`);
+    expect(html).toContain("Connect WooCommerce store");
+    expect(html).toContain("Store address");
+  });
+
   it("forbids framing pages outside the admin", async () => {
     const landing = await send(new Request(`${base}/`));
     expect(landing.headers.get("content-security-policy")).toBe("frame-ancestors 'none';");

@@ -252,8 +252,12 @@ describe("a connected WooCommerce store", () => {
   it("disconnects: keys and webhook secret deleted, audited, later deliveries refused", async () => {
     const { shop, db, channel } = await connectedShop();
     await app.jobs.runChannelSetup({ shopId: shop.id, channelId: channel.id });
+    const ours = [...store.state.webhooks.values()].filter((hook) => hook.delivery_url.endsWith(`/webhooks/woocommerce/${channel.id}`));
+    expect(ours).toHaveLength(2);
     const response = await submit(shop.domain, { intent: "disconnect", channelId: channel.id });
     expect(response.status).toBe(200);
+    // The store's webhooks were removed while the keys still worked.
+    expect(ours.every((hook) => !store.state.webhooks.has(hook.id))).toBe(true);
     const stored = await db.channel.findUniqueOrThrow({ where: { id: channel.id } });
     expect(stored).toMatchObject({ status: "DISCONNECTED", credentials: null, webhookSecret: null });
     expect(await db.auditLog.count({ where: { action: "CHANNEL_DISCONNECTED", subjectId: channel.id } })).toBe(1);
@@ -261,5 +265,55 @@ describe("a connected WooCommerce store", () => {
 
     const other = await submit(shop.domain, { intent: "disconnect", channelId: randomBytes(4).toString("hex") });
     expect(other.status).toBe(404);
+  });
+});
+
+describe("writing to a connected store", () => {
+  it("sets stock through batches of at most 100 and reports each item's own error", async () => {
+    const { channel } = await connectedShop();
+    const simple = Array.from({ length: 150 }, (_, i) => store.state.createProduct({ sku: `BULK-${channel.id.slice(0, 8)}-${i}`, manage_stock: true, stock_quantity: 0 }));
+    const parent = store.state.createProduct({ type: "variable", sku: `VAR-${channel.id.slice(0, 8)}` });
+    const variation = store.state.createVariation(parent.id, { manage_stock: true, stock_quantity: 1 });
+    const client = (await import("~/channels/woocommerce/credentials.server")).wooClientFor(
+      await app.db.forShop(channel.shopId).channel.findUniqueOrThrow({ where: { id: channel.id } }),
+    );
+
+    const results = await client.setStock([
+      ...simple.map((product, i) => ({ productId: product.id, quantity: i })),
+      { productId: 987_654_321, quantity: 3 },
+      { productId: parent.id, variationId: variation.id, quantity: 9 },
+    ]);
+    // More than 100 items in one request would be a 413: every item went through.
+    expect(results.slice(0, 150).every((result) => result.ok)).toBe(true);
+    expect(results[150]).toMatchObject({ productId: 987_654_321, ok: false, code: "woocommerce_rest_product_invalid_id" });
+    expect(results[151]).toMatchObject({ productId: parent.id, variationId: variation.id, ok: true });
+    expect(store.state.stockOf(simple[149].id)).toBe(149);
+    expect(store.state.stockOf(variation.id)).toBe(9);
+  });
+
+  it("completes a shipped order with its tracking, or with a customer note on a store without fulfillments", async () => {
+    const { channel } = await connectedShop();
+    const client = (await import("~/channels/woocommerce/credentials.server")).wooClientFor(
+      await app.db.forShop(channel.shopId).channel.findUniqueOrThrow({ where: { id: channel.id } }),
+    );
+    const tracking = { company: "FedEx", number: "794612345678", url: "https://www.fedex.com/fedextrack/?trknbr=794612345678" };
+
+    const modern = await store.state.createOrder({}, { deliver: false });
+    expect(await client.completeOrder(modern.id, tracking, { fulfillmentsApi: true })).toEqual({ via: "fulfillments" });
+    expect(store.state.orderJson(modern.id)?.status).toBe("completed");
+    const fulfillment = store.state.fulfillments.find((f) => f.order_id === modern.id)!;
+    expect(fulfillment.meta_data).toEqual(expect.arrayContaining([expect.objectContaining({ key: "_tracking_number", value: "794612345678" })]));
+
+    store.state.fulfillmentsApi = false;
+    try {
+      const older = await store.state.createOrder({}, { deliver: false });
+      expect(await client.completeOrder(older.id, tracking, { fulfillmentsApi: true })).toEqual({ via: "note" });
+      expect(store.state.orderJson(older.id)?.status).toBe("completed");
+      const note = store.state.notes.find((n) => n.order_id === older.id)!;
+      expect(note).toMatchObject({ customer_note: true });
+      expect(note.note).toContain("794612345678");
+    } finally {
+      store.state.fulfillmentsApi = true;
+    }
   });
 });

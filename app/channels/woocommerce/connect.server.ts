@@ -9,7 +9,8 @@ import { forShop, type Database, type ShopDatabase } from "../../db/prisma.serve
 import { QueueUnavailableError } from "../../jobs/queues.server";
 import { recordAudit, type Actor } from "../../security/audit.server";
 import { withSystemContext } from "../../security/tenancy";
-import { sealCredentials } from "./credentials.server";
+import { loggerFor } from "../../logging/logger.server";
+import { sealCredentials, wooClientFor } from "./credentials.server";
 import { credentialsSchema } from "./settings";
 import { requestChannelSetup, unscheduleOrderPoll } from "./channel-jobs.server";
 import { checkStoreAddress } from "./store-address.server";
@@ -192,8 +193,25 @@ export async function attemptOutcome(db: ShopDatabase, attemptId: string): Promi
   }
 }
 
-/** "Disconnect": the keys and webhook secret are deleted; orders already imported stay. */
-export async function disconnectWooChannel(db: ShopDatabase, channelId: string, actor: Actor): Promise<boolean> {
+/**
+ * Removes the webhooks Rappit created on the store, while the keys still work. Best
+ * effort: WooCommerce has no API to revoke our own key, and a store that is down must
+ * not block the disconnect (its leftover webhooks get 410 until it disables them).
+ */
+async function removeStoreWebhooks(db: ShopDatabase, channelId: string, logger: Logger): Promise<void> {
+  const channel = await db.channel.findFirst({ where: { id: channelId, type: "WOOCOMMERCE" } });
+  if (!channel?.credentials || channel.webhookIds.length === 0) return;
+  try {
+    const client = wooClientFor(channel, { timeoutMs: 5_000, attempts: 1 });
+    for (const id of channel.webhookIds) await client.deleteWebhook(id);
+  } catch (error) {
+    logger.warn({ channelId, err: error instanceof Error ? error.message : String(error) }, "could not remove the store's webhooks");
+  }
+}
+
+/** "Disconnect": the store's webhooks are removed, the keys and webhook secret deleted; orders already imported stay. */
+export async function disconnectWooChannel(db: ShopDatabase, channelId: string, actor: Actor, logger: Logger = loggerFor("woocommerce")): Promise<boolean> {
+  await removeStoreWebhooks(db, channelId, logger);
   const disconnected = await db.$transaction(async (tx) => {
     const channel = await tx.channel.findFirst({ where: { id: channelId, type: "WOOCOMMERCE" } });
     if (!channel || channel.status === "DISCONNECTED") return null;

@@ -6,7 +6,7 @@ import { rowBinding } from "../../security/encrypted-columns";
 import { publicInternetDispatcher } from "../../security/public-address.server";
 import { WooClient } from "./client.server";
 import { credentialsSchema, type WooCredentials } from "./settings";
-import { createWooTransport } from "./transport.server";
+import { createWooTransport, type WooTransportOptions } from "./transport.server";
 
 export class ChannelNotConnectedError extends Error {
   constructor(channelId: string) {
@@ -34,12 +34,15 @@ export function openWebhookSecret(channel: { id: string; webhookSecret: string |
 }
 
 /** The REST client of a connected store: public addresses only, unless the dev setting allows the emulator. */
-export function wooClientFor(channel: { id: string; externalId: string; credentials: string | null }): WooClient {
+export function wooClientFor(
+  channel: { id: string; externalId: string; credentials: string | null },
+  options: Pick<WooTransportOptions, "timeoutMs" | "attempts"> = {},
+): WooClient {
   const allowInsecure = getConfig().WOOCOMMERCE_ALLOW_INSECURE_STORES;
   return new WooClient(
     createWooTransport(
       { url: channel.externalId, credentials: openCredentials(channel) },
-      { allowInsecure, dispatcher: allowInsecure ? undefined : publicInternetDispatcher() },
+      { ...options, allowInsecure, dispatcher: allowInsecure ? undefined : publicInternetDispatcher() },
     ),
   );
 }
