@@ -108,6 +108,18 @@ const variables = {
     purpose:
       "development and test only: lets a WooCommerce store on http or a loopback/private address connect (the emulator); refused in production",
   },
+  FEDEX_API_ORIGIN: {
+    schema: z.url().optional(),
+    purpose: "development and test only: origin of a FedEx emulator that replaces apis(-sandbox).fedex.com; refused in production",
+  },
+  DHL_API_ORIGIN: {
+    schema: z.url().optional(),
+    purpose: "development and test only: origin of a DHL eCommerce emulator that replaces api(-sandbox).dhlecs.com; refused in production",
+  },
+  CARRIER_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(100).max(120_000).default(15_000),
+    purpose: "how long one carrier API call may take before it counts as a timeout (breaker, retries)",
+  },
   SHOPIFY_APP_HANDLE: {
     schema: z
       .string()
@@ -223,6 +235,9 @@ function productionProblems(config: AppConfig): string[] {
   if (config.DEMO_MODE) problems.push("DEMO_MODE is set: demo defaults are refused in production");
   if (config.SHOPIFY_API_ORIGIN) {
     problems.push("SHOPIFY_API_ORIGIN is set: routing Shopify calls to an emulator is refused in production");
+  }
+  for (const key of ["FEDEX_API_ORIGIN", "DHL_API_ORIGIN"] as const) {
+    if (config[key]) problems.push(`${key} is set: routing carrier calls to an emulator is refused in production`);
   }
   if (config.WOOCOMMERCE_ALLOW_INSECURE_STORES) {
     problems.push("WOOCOMMERCE_ALLOW_INSECURE_STORES is set: http and private-address stores are refused in production");

@@ -47,7 +47,8 @@ export async function exportCustomerData(db: ShopDatabase, payload: unknown): Pr
   const request = dataRequestSchema.parse(payload);
   const orders = await db.order.findMany({
     where: customerOrders(request.customer, request.orders_requested),
-    include: { lines: true },
+    // Shipments without the label document (it is the customer's address again, as an image).
+    include: { lines: true, shipments: { omit: { label: true } } },
     orderBy: { externalCreatedAt: "asc" },
   });
   const orderIds = orders.map((order) => order.externalOrderId);
@@ -98,6 +99,8 @@ export async function redactCustomer(db: ShopDatabase, payload: unknown): Promis
         redactedAt: new Date(),
       },
     });
+    // A label document prints the customer's name and address: it goes; tracking numbers stay.
+    await tx.shipment.updateMany({ where: { orderId: { in: orders.map((order) => order.id) } }, data: { label: null } });
     // Line titles and SKUs describe products, not people: kept.
     for (const event of events) {
       await tx.webhookEvent.update({

@@ -8,7 +8,18 @@ import { recordAudit } from "../security/audit.server";
 import { MERCHANT_MODELS, withSystemContext } from "../security/tenancy";
 
 // Children before parents, so no foreign key stands in the way.
-const PURGE_ORDER = ["OrderLine", "RefundLine", "Order", "WebhookEvent", "DataExport", "ChannelConnectAttempt", "Channel", "AuditLog"];
+const PURGE_ORDER = [
+  "Shipment",
+  "ShippingAccount",
+  "OrderLine",
+  "RefundLine",
+  "Order",
+  "WebhookEvent",
+  "DataExport",
+  "ChannelConnectAttempt",
+  "Channel",
+  "AuditLog",
+];
 
 export async function purgeShop(db: Database, shopDomain: string): Promise<Record<string, number> | null> {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain } });
@@ -30,7 +41,7 @@ export async function purgeShop(db: Database, shopDomain: string): Promise<Recor
       deleted.Session = (await tx.session.deleteMany({ where: { shop: shopDomain } })).count;
       await tx.shop.update({
         where: { id: shop.id },
-        data: { redactedAt: new Date(), scopes: "", primaryLocationId: null, currencyCode: null },
+        data: { redactedAt: new Date(), scopes: "", primaryLocationId: null, currencyCode: null, shipFrom: Prisma.DbNull },
       });
       return deleted;
     }),

@@ -2,7 +2,9 @@
 // named-processor pattern). Handlers receive the job's data, never the Job, so
 // tests call them directly. Shutdown finishes running jobs within a grace period
 // and returns the rest to the queue, so a deploy never loses or fails a job.
-import { UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
+// A handler that must wait (a carrier's rate limit, an open circuit) throws a
+// "retry later" error: the job is delayed without spending an attempt.
+import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { workerOptions } from "./redis.server";
@@ -28,6 +30,18 @@ export interface WorkerRuntimeOptions {
 }
 
 const SHUTDOWN_REASON = "worker-shutdown";
+
+/** An error saying "not now": try the job again after `delayMs`, without spending an attempt. */
+export interface RetryLaterError extends Error {
+  retryLater: true;
+  delayMs: number;
+}
+
+export function isRetryLater(error: unknown): error is RetryLaterError {
+  if (!(error instanceof Error)) return false;
+  const { retryLater, delayMs } = error as Partial<RetryLaterError>;
+  return retryLater === true && typeof delayMs === "number" && Number.isFinite(delayMs) && delayMs >= 0;
+}
 
 export interface WorkerRuntime {
   workers: Worker[];
@@ -63,6 +77,16 @@ export function startWorkers(options: WorkerRuntimeOptions): WorkerRuntime {
           returnedToQueue += 1;
           logger.warn({ queue: queueName, jobId: job.id, job: job.name }, "job returned to queue at shutdown");
           throw new WaitingError();
+        }
+        // Waiting is the fix (rate limit, open circuit): spending attempts on it would
+        // fail jobs that only needed patience. Attempts are left for real failures.
+        if (isRetryLater(error)) {
+          await job.moveToDelayed(Date.now() + error.delayMs, token);
+          logger.info(
+            { queue: queueName, jobId: job.id, job: job.name, delayMs: error.delayMs, reason: error.message },
+            "job delayed: retry later",
+          );
+          throw new DelayedError();
         }
         // Errors that retrying cannot fix (e.g. a shop that needs re-authentication)
         // fail the job now instead of burning its attempts.

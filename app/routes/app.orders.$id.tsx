@@ -1,8 +1,12 @@
-// One order: customer, shipping address, payment and its lines.
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+// One order: customer, shipping address, payment, its lines and its shipping labels.
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Badge, BlockStack, Card, DataTable, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { describeCarrierFailure } from "~/carriers/failures.server";
+import { LabelNotPossibleError, buyLabelForOrder } from "~/carriers/labels.server";
+import type { CarrierCode } from "~/carriers/connector";
+import { downloadFile } from "~/components/download-file";
 import { forShop, getPrisma } from "~/db/prisma.server";
 import { getOrder } from "~/orders/order-queries.server";
 import { authenticate } from "~/shopify.server";
@@ -16,6 +20,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   if (!order) throw new Response("Order not found", { status: 404 });
   const address = order.shippingAddress as Record<string, string | null> | null;
   return {
+    id: order.id,
     name: order.name,
     channel: `${order.channel.type === "SHOPIFY" ? "Shopify" : "WooCommerce"} · ${order.channel.name}`,
     customer: order.customerName,
@@ -31,15 +36,99 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     total: `${order.totalPrice.toFixed(2)} ${order.currency}`,
     createdAt: order.externalCreatedAt.toISOString(),
     lines: order.lines.map((line) => [line.title, line.sku ?? "—", String(line.quantity), line.price.toFixed(2)]),
+    shipments: (
+      await forShop(shop.id).shipment.findMany({ where: { orderId: order.id }, orderBy: { createdAt: "asc" }, omit: { label: true } })
+    ).map((shipment) => ({
+      id: shipment.id,
+      carrier: shipment.carrier === "FEDEX" ? "FedEx" : "DHL eCommerce",
+      service: shipment.service,
+      status: shipment.status,
+      trackingNumber: shipment.trackingNumber,
+      labelFormat: shipment.labelFormat,
+      note: shipment.lastError,
+    })),
   };
 };
 
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = await shopOfSession(getPrisma(), session);
+  const db = forShop(shop.id);
+  const order = await getOrder(db, params.id ?? "");
+  if (!order) return json({ ok: false, message: "Order not found" }, { status: 404 });
+  try {
+    const shipment = await buyLabelForOrder(db, order.id);
+    return json({ ok: true, message: `Label bought: ${shipment.carrier === "FEDEX" ? "FedEx" : "DHL eCommerce"} ${shipment.trackingNumber ?? ""}`.trim() });
+  } catch (error) {
+    if (error instanceof LabelNotPossibleError) return json({ ok: false, message: error.message }, { status: 422 });
+    const account = await db.shipment.findFirst({ where: { orderId: order.id }, orderBy: { createdAt: "desc" }, select: { carrier: true } });
+    // The shipment stays PENDING: the next try asks the carrier before buying again.
+    return json({ ok: false, message: describeCarrierFailure((account?.carrier ?? "FEDEX") as CarrierCode, error).message }, { status: 502 });
+  }
+};
+
+function ShipmentsCard({ orderId, shipments, cancelled }: { orderId: string; shipments: ReturnType<typeof useLoaderData<typeof loader>>["shipments"]; cancelled: boolean }) {
+  const busy = useNavigation().state !== "idle";
+  const bought = shipments.some((shipment) => shipment.status === "PURCHASED");
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Shipping labels
+        </Text>
+        {shipments.length === 0 ? <Text as="p">No label yet.</Text> : null}
+        {shipments.map((shipment) => (
+          <BlockStack key={shipment.id} gap="100">
+            <InlineStack align="space-between" blockAlign="center">
+              <Text as="p">{`${shipment.carrier} · ${shipment.service}${shipment.trackingNumber ? ` · ${shipment.trackingNumber}` : ""}`}</Text>
+              <InlineStack gap="200">
+                <Badge tone={shipment.status === "PURCHASED" ? "success" : "attention"}>{shipment.status === "PURCHASED" ? "Bought" : "Purchase pending"}</Badge>
+                {shipment.status === "PURCHASED" && shipment.labelFormat ? (
+                  <Button
+                    onClick={() =>
+                      downloadFile(
+                        `/app/orders/${orderId}/labels/${shipment.id}`,
+                        `label-${shipment.trackingNumber}.${shipment.labelFormat === "ZPL" ? "zpl" : "pdf"}`,
+                        "The label could not be downloaded. Reload the page and try again.",
+                      )
+                    }
+                  >
+                    {`Download ${shipment.labelFormat}`}
+                  </Button>
+                ) : null}
+              </InlineStack>
+            </InlineStack>
+            {shipment.note ? (
+              <Text as="p" tone="subdued">
+                {shipment.note}
+              </Text>
+            ) : null}
+          </BlockStack>
+        ))}
+        {bought || cancelled ? null : (
+          <Form method="post">
+            <Button submit variant="primary" loading={busy}>
+              {shipments.length > 0 ? "Finish buying the label" : "Buy shipping label"}
+            </Button>
+          </Form>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
 export default function OrderDetail() {
   const order = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   return (
     <Page backAction={{ content: "Orders", url: "/app/orders" }} title={order.name} subtitle={order.channel}>
       <TitleBar title={order.name} />
       <Layout>
+        {result ? (
+          <Layout.Section>
+            <Banner tone={result.ok ? "success" : "critical"} title={result.message} />
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <Card>
             <BlockStack gap="300">
@@ -86,6 +175,9 @@ export default function OrderDetail() {
               </Text>
             </BlockStack>
           </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <ShipmentsCard orderId={order.id} shipments={order.shipments} cancelled={order.cancelled} />
         </Layout.Section>
       </Layout>
     </Page>

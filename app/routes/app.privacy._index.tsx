@@ -7,6 +7,7 @@ import { forShop, getPrisma } from "~/db/prisma.server";
 import { listDataExports } from "~/gdpr/data-exports.server";
 import { authenticate } from "~/shopify.server";
 import { shopOfSession } from "~/shops/current-shop.server";
+import { downloadFile } from "~/components/download-file";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -22,21 +23,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
-/**
- * Inside the admin iframe a plain link would lose the session token, so the file is
- * fetched (App Bridge adds the token to same-origin fetches) and saved from memory.
- */
-async function download(id: string, requestId: string): Promise<void> {
-  const response = await fetch(`/app/privacy/${id}`);
-  if (!response.ok) {
-    window.shopify?.toast.show("The export could not be downloaded. Reload the page and try again.", { isError: true });
-    return;
-  }
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(await response.blob());
-  link.download = `rappit-data-request-${requestId}.json`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+function download(id: string, requestId: string): Promise<void> {
+  return downloadFile(`/app/privacy/${id}`, `rappit-data-request-${requestId}.json`, "The export could not be downloaded. Reload the page and try again.");
 }
 
 export default function DataRequests() {

@@ -19,4 +19,5 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: "Session", column: "refreshToken", shop: { column: "shop", kind: "domain" } },
   { table: "Channel", column: "credentials", shop: { column: "shopId", kind: "id" } },
   { table: "Channel", column: "webhookSecret", shop: { column: "shopId", kind: "id" } },
+  { table: "ShippingAccount", column: "credentials", shop: { column: "shopId", kind: "id" } },
 ];

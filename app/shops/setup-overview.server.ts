@@ -10,7 +10,7 @@ export interface ChannelSummary {
 }
 
 export interface CarrierSummary {
-  carrier: "FEDEX" | "DHL";
+  carrier: "FEDEX" | "DHL_ECOMMERCE";
   name: string;
   status: "CONNECTED" | "NEEDS_REAUTH" | "ERROR" | "DISCONNECTED";
 }
@@ -31,6 +31,11 @@ export async function getSetupOverview(
     orderBy: [{ type: "asc" }, { createdAt: "asc" }],
     select: { type: true, name: true, status: true },
   });
+  const accounts = await forShop(shop.id, db).shippingAccount.findMany({
+    where: { status: { not: "DISCONNECTED" } },
+    orderBy: { createdAt: "asc" },
+    select: { carrier: true, name: true, status: true },
+  });
   return {
     shop,
     channels: channels.map((channel) => ({
@@ -38,7 +43,10 @@ export async function getSetupOverview(
       name: channel.name,
       status: channel.status as ChannelSummary["status"],
     })),
-    // Carrier accounts join this list when they are connected from settings (/app/carriers).
-    carriers: [],
+    carriers: accounts.map((account) => ({
+      carrier: account.carrier as CarrierSummary["carrier"],
+      name: account.name,
+      status: account.status as CarrierSummary["status"],
+    })),
   };
 }

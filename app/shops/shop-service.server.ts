@@ -72,6 +72,21 @@ export async function recordUninstall(db: Database, domain: string, at: Date = n
         after: { status: "DISCONNECTED" },
       });
     }
+    const carriers = await tx.shippingAccount.findMany({ where: { status: { not: "DISCONNECTED" } } });
+    for (const account of carriers) {
+      // Carrier credentials go with the connection; the cached bearer token expires on its own.
+      await tx.shippingAccount.update({
+        where: { id: account.id },
+        data: { status: "DISCONNECTED", disconnectedAt: at, credentials: null, isDefault: false },
+      });
+      await recordAudit(tx, {
+        actor: { type: "SYSTEM", id: "app-uninstalled" },
+        action: "CARRIER_DISCONNECTED",
+        subject: { type: "ShippingAccount", id: account.id },
+        before: { status: account.status },
+        after: { status: "DISCONNECTED" },
+      });
+    }
     if (marked > 0) {
       await recordAudit(tx, { actor: { type: "SYSTEM", id: "app-uninstalled" }, action: "APP_UNINSTALLED", subject: { type: "Shop", id: shop.id } });
     }

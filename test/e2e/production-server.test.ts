@@ -148,6 +148,15 @@ describe("production server (npm run build && npm start)", () => {
     expect(html).toContain("Store address");
   });
 
+  it("renders the Carriers page with the add-account and ship-from forms", async () => {
+    const shop = await buildShop();
+    const response = await send(await adminRequest(shop.domain, "/app/carriers", undefined, RequestType.Admin));
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain("Add a carrier account");
+    expect(html).toContain("Ship from");
+  });
+
   it("forbids framing pages outside the admin", async () => {
     const landing = await send(new Request(`${base}/`));
     expect(landing.headers.get("content-security-policy")).toBe("frame-ancestors 'none';");

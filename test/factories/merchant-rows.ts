@@ -23,6 +23,12 @@ function orderData(channelId: string) {
   };
 }
 
+async function shippingAccount(db: ShopDatabase) {
+  return db.shippingAccount.create({
+    data: { shopId: db.$shopId(), carrier: "FEDEX", environment: "SANDBOX", name: "FedEx", accountNumber: "123456789", credentialsHint: "1234" },
+  });
+}
+
 export const merchantRowData: Record<string, (db: ShopDatabase) => Promise<Record<string, unknown>>> = {
   AuditLog: async () => ({ actorType: "SYSTEM", action: "KEYS_ROTATED", subjectType: "Test", subjectId: randomUUID() }),
   Channel: async () => ({ type: "WOOCOMMERCE", externalId: `https://${randomUUID()}.example`, name: "Store" }),
@@ -42,6 +48,11 @@ export const merchantRowData: Record<string, (db: ShopDatabase) => Promise<Recor
     restockType: "return",
   }),
   DataExport: async () => ({ requestId: randomUUID(), data: {} }),
+  ShippingAccount: async () => ({ carrier: "DHL_ECOMMERCE", environment: "SANDBOX", name: "DHL", accountNumber: "5351234", credentialsHint: "abcd" }),
+  Shipment: async (db) => {
+    const order = await db.order.create({ data: { shopId: db.$shopId(), ...orderData((await channel(db)).id) } });
+    return { orderId: order.id, shippingAccountId: (await shippingAccount(db)).id, carrier: "FEDEX", reference: randomUUID(), service: "FEDEX_GROUND" };
+  },
   ChannelConnectAttempt: async () => ({
     nonceHash: randomUUID(),
     storeUrl: "https://store.example",

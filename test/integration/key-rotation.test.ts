@@ -60,6 +60,20 @@ async function seed(shops: number, cipher: Cipher) {
         webhookSecret: cipher.encrypt(`secret-${domain}`, rowBinding("Channel", id, "webhookSecret")),
       },
     });
+    // And a carrier account's API credentials.
+    const accountId = randomUUID();
+    await forShop(shop.id, db).shippingAccount.create({
+      data: {
+        id: accountId,
+        shopId: shop.id,
+        carrier: "FEDEX",
+        environment: "SANDBOX",
+        name: domain,
+        accountNumber: "123456789",
+        credentialsHint: "1234",
+        credentials: cipher.encrypt(`carrier-${domain}`, rowBinding("ShippingAccount", accountId, "credentials")),
+      },
+    });
   }
   return domains;
 }
@@ -68,7 +82,8 @@ async function keyIdsInUse(): Promise<string[]> {
   const rows = await raw.$queryRaw<Array<{ v: string }>>`
     SELECT "accessToken" AS v FROM "Session" UNION ALL SELECT "refreshToken" FROM "Session" WHERE "refreshToken" IS NOT NULL
     UNION ALL SELECT credentials FROM "Channel" WHERE credentials IS NOT NULL
-    UNION ALL SELECT "webhookSecret" FROM "Channel" WHERE "webhookSecret" IS NOT NULL`;
+    UNION ALL SELECT "webhookSecret" FROM "Channel" WHERE "webhookSecret" IS NOT NULL
+    UNION ALL SELECT credentials FROM "ShippingAccount" WHERE credentials IS NOT NULL`;
   return [...new Set(rows.map((row) => keyIdOfCiphertext(row.v) ?? "plaintext"))];
 }
 
@@ -85,12 +100,13 @@ describe("keys:rotate", () => {
 
     // ...and resumed: only what is left is rotated.
     const rest = await rotateKeys({ db, cipher: rotating, logger: silent, batchSize: 2 });
-    expect(rest).toMatchObject({ complete: true, rotated: 16, failed: 0 });
+    expect(rest).toMatchObject({ complete: true, rotated: 21, failed: 0 });
     expect(rest.columns).toEqual([
       { table: "Session", column: "accessToken", rotated: 1, failed: 0 },
       { table: "Session", column: "refreshToken", rotated: 5, failed: 0 },
       { table: "Channel", column: "credentials", rotated: 5, failed: 0 },
       { table: "Channel", column: "webhookSecret", rotated: 5, failed: 0 },
+      { table: "ShippingAccount", column: "credentials", rotated: 5, failed: 0 },
     ]);
     expect(await keyIdsInUse()).toEqual([newKey.id]);
 
@@ -119,7 +135,7 @@ describe("keys:rotate", () => {
     const before = await raw.session.findUniqueOrThrow({ where: { id: `offline_${domain}` } });
 
     const report = await rotateKeys({ db, cipher: new Cipher(newKey, [oldKey]), logger: silent });
-    expect(report.failed).toBe(4);
+    expect(report.failed).toBe(5);
     const after = await raw.session.findUniqueOrThrow({ where: { id: `offline_${domain}` } });
     expect(after.accessToken).toBe(before.accessToken);
   });
