@@ -3,10 +3,13 @@
 // (an earlier call timed out or the process died) first asks the carrier for that
 // reference and only buys when the carrier has nothing.
 import { randomUUID } from "node:crypto";
+import { Prisma } from "@prisma/client";
 import { z } from "zod";
+import { getConfig } from "../config/env.server";
 import type { ShopDatabase } from "../db/prisma.server";
 import { accountForDestination } from "./accounts.server";
 import { connectorFor } from "./carrier-call.server";
+import { NeedsReauthError } from "./core/authorized-call.server";
 import type { CarrierCode, FoundShipment, LabelFormat, PostalAddress, PurchasedLabel } from "./connector";
 
 /** A problem the merchant must fix before a label can be bought (no retry helps). */
@@ -29,6 +32,20 @@ export const shipFromSchema = z.object({
   zip: z.string().trim().min(2, "Enter the postal code"),
   countryCode: z.string().trim().regex(/^[A-Z]{2}$/, "Use the two-letter country code, like US"),
 });
+
+/** Another attempt is buying this order's label right now: try again once it has finished. */
+export class LabelPurchaseInProgressError extends Error {
+  readonly retryLater = true;
+  constructor(readonly delayMs: number) {
+    super("A label purchase for this order is already in progress. Try again in a moment.");
+    this.name = "LabelPurchaseInProgressError";
+  }
+}
+
+/** How long one attempt may hold the purchase: its lookup and purchase calls, with room to spare. */
+const leaseMs = () => 2 * getConfig().CARRIER_TIMEOUT_MS + 5_000;
+
+const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 
 /** Our short reference on the carrier's side (DHL packageIds are limited in length). */
 export const shipmentReference = (shipmentId: string) => `R${shipmentId.replace(/-/g, "").slice(0, 24).toUpperCase()}`;
@@ -73,35 +90,97 @@ export async function buyLabelForOrder(db: ShopDatabase, orderId: string, option
   const to = recipientOf(order);
   const parcel = { weightGrams: options.weightGrams ?? Math.max(1, order.lines.reduce((sum, line) => sum + line.quantity, 0)) * DEFAULT_ITEM_GRAMS };
 
-  let shipment = order.shipments.find((s) => s.status === "PENDING");
+  const shipment = order.shipments.find((s) => s.status === "PENDING");
   const account = shipment
     ? await db.shippingAccount.findFirst({ where: { id: shipment.shippingAccountId } })
     : await accountForDestination(db, from.data.countryCode, to.countryCode);
   if (!account || account.status === "DISCONNECTED") throw new LabelNotPossibleError("Connect a carrier account and make it the default on the Carriers page");
+  try {
+    return await purchase(db, { order, account, shipment, from: from.data, to, parcel, labelFormat: shop.labelFormat as LabelFormat, service: options.service });
+  } catch (error) {
+    if (error instanceof NeedsReauthError) {
+      // The carrier refuses the credentials: the Carriers page says so until they are replaced.
+      await db.shippingAccount.updateMany({ where: { id: account.id }, data: { status: "NEEDS_REAUTH", lastError: error.message } });
+    }
+    throw error;
+  }
+}
+
+async function purchase(
+  db: ShopDatabase,
+  input: {
+    order: { id: string; name: string };
+    account: Parameters<typeof connectorFor>[0] & { carrier: string };
+    shipment: { id: string; reference: string; service: string; createdAt: Date } | undefined;
+    from: PostalAddress;
+    to: PostalAddress;
+    parcel: { weightGrams: number };
+    labelFormat: LabelFormat;
+    service: string | undefined;
+  },
+) {
+  const { order, account, from, to, parcel } = input;
+  let shipment = input.shipment;
   const connector = connectorFor(account);
 
   if (shipment) {
-    // A purchase may have happened without us hearing the answer: ask before buying.
-    const found = await connector.findByReference(shipment.reference, shipment.createdAt);
-    if (found) return recordPurchase(db, shipment.id, found, null);
-  } else {
-    const service = options.service ?? (await cheapestService(connector, from.data, to, parcel));
-    const id = randomUUID();
-    shipment = await db.shipment.create({
-      data: { id, shopId: db.$shopId(), orderId: order.id, shippingAccountId: account.id, carrier: account.carrier, reference: shipmentReference(id), service },
+    // Only one attempt at a time may talk to the carrier about this shipment.
+    const { count } = await db.shipment.updateMany({
+      where: { id: shipment.id, status: "PENDING", OR: [{ attemptStartedAt: null }, { attemptStartedAt: { lt: new Date(Date.now() - leaseMs()) } }] },
+      data: { attemptStartedAt: new Date() },
     });
+    if (count === 0) throw new LabelPurchaseInProgressError(leaseMs());
+    const claimed = shipment;
+    // A purchase may have happened without us hearing the answer: ask before buying.
+    const found = await releasingOnError(db, claimed.id, () => connector.findByReference(claimed.reference, claimed.createdAt));
+    if (found) return recordPurchase(db, claimed.id, found, null);
+  } else {
+    const service = input.service ?? (await cheapestService(connector, from, to, parcel));
+    const id = randomUUID();
+    try {
+      shipment = await db.shipment.create({
+        data: {
+          id,
+          shopId: db.$shopId(),
+          orderId: order.id,
+          shippingAccountId: account.id,
+          carrier: account.carrier,
+          reference: shipmentReference(id),
+          service,
+          attemptStartedAt: new Date(),
+        },
+      });
+    } catch (error) {
+      // Another attempt recorded this order's shipment first (one live shipment per order).
+      if (isUniqueViolation(error)) throw new LabelPurchaseInProgressError(leaseMs());
+      throw error;
+    }
   }
 
-  const label = await connector.buyLabel({
+  const request = {
     reference: shipment.reference,
     service: shipment.service,
-    from: from.data,
+    from,
     to,
     parcel,
-    labelFormat: shop.labelFormat as LabelFormat,
+    labelFormat: input.labelFormat,
     orderName: order.name,
-  });
+  };
+  const label = await releasingOnError(db, shipment.id, () => connector.buyLabel(request));
   return recordPurchase(db, shipment.id, label, label);
+}
+
+/**
+ * A failed call gives the lease back so the next attempt (which looks the reference up
+ * first) need not wait; a process that dies keeps it until it expires.
+ */
+async function releasingOnError<T>(db: ShopDatabase, shipmentId: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    await db.shipment.updateMany({ where: { id: shipmentId, status: "PENDING" }, data: { attemptStartedAt: null } });
+    throw error;
+  }
 }
 
 async function cheapestService(connector: ReturnType<typeof connectorFor>, from: PostalAddress, to: PostalAddress, parcel: { weightGrams: number }) {
@@ -124,6 +203,7 @@ async function recordPurchase(db: ShopDatabase, shipmentId: string, shipment: Fo
       rateAmount: purchase?.amount ?? null,
       rateCurrency: purchase?.currency ?? null,
       // FedEx cannot send a label document again: say so instead of buying another.
+      attemptStartedAt: null,
       lastError: shipment.label ? null : "The label was bought but its document was lost; print it from the carrier's site or void this shipment there.",
     },
   });

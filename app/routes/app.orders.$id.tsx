@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { describeCarrierFailure } from "~/carriers/failures.server";
-import { LabelNotPossibleError, buyLabelForOrder } from "~/carriers/labels.server";
+import { LabelNotPossibleError, LabelPurchaseInProgressError, buyLabelForOrder } from "~/carriers/labels.server";
 import type { CarrierCode } from "~/carriers/connector";
 import { downloadFile } from "~/components/download-file";
 import { forShop, getPrisma } from "~/db/prisma.server";
@@ -61,6 +61,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     return json({ ok: true, message: `Label bought: ${shipment.carrier === "FEDEX" ? "FedEx" : "DHL eCommerce"} ${shipment.trackingNumber ?? ""}`.trim() });
   } catch (error) {
     if (error instanceof LabelNotPossibleError) return json({ ok: false, message: error.message }, { status: 422 });
+    if (error instanceof LabelPurchaseInProgressError) return json({ ok: false, message: error.message }, { status: 409 });
     const account = await db.shipment.findFirst({ where: { orderId: order.id }, orderBy: { createdAt: "desc" }, select: { carrier: true } });
     // The shipment stays PENDING: the next try asks the carrier before buying again.
     return json({ ok: false, message: describeCarrierFailure((account?.carrier ?? "FEDEX") as CarrierCode, error).message }, { status: 502 });

@@ -220,6 +220,32 @@ describe("shipping labels", () => {
     expect(shipment.label).not.toBeNull();
   });
 
+  it("marks the account Needs re-auth when the carrier refuses its credentials at purchase", async () => {
+    const { shop, db, account, stored } = await shopWithFedex();
+    const order = await orderReadyToShip(shop.id);
+    fedex.state.revoke(account.clientId);
+    fedex.state.expireTokensNow();
+    const answer = await post(shop.domain, `/app/orders/${order.id}`, {}, app.orderPage, { id: order.id });
+    expect(answer.body.ok).toBe(false);
+    expect(answer.body.message).toContain("FedEx refused the credentials");
+    expect(await db.shippingAccount.findUniqueOrThrow({ where: { id: stored.id } })).toMatchObject({ status: "NEEDS_REAUTH" });
+  });
+
+  it("lets only one of two concurrent purchases reach the carrier", async () => {
+    const { shop, db } = await shopWithFedex();
+    const order = await orderReadyToShip(shop.id);
+    const shipsBefore = fedex.state.counts.ship;
+    const results = await Promise.allSettled([
+      app.labels.buyLabelForOrder(db, order.id, { service: "FEDEX_GROUND" }),
+      app.labels.buyLabelForOrder(db, order.id, { service: "FEDEX_GROUND" }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(app.labels.LabelPurchaseInProgressError);
+    expect(fedex.state.counts.ship - shipsBefore).toBe(1);
+    expect(await db.shipment.count({ where: { orderId: order.id } })).toBe(1);
+  });
+
   it("explains what is missing before any carrier call", async () => {
     const shop = await app.shops.buildShop();
     const order = await orderReadyToShip(shop.id);

@@ -40,6 +40,7 @@ CREATE TABLE "Shipment" (
     "label" BYTEA,
     "rateAmount" TEXT,
     "rateCurrency" TEXT,
+    "attemptStartedAt" TIMESTAMP(3),
     "lastError" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
@@ -78,3 +79,5 @@ ALTER TABLE "ShippingAccount" ADD CONSTRAINT "ShippingAccount_useFor_check" CHEC
 CREATE UNIQUE INDEX "ShippingAccount_one_default_per_shop" ON "ShippingAccount" ("shopId") WHERE "isDefault" AND "status" <> 'DISCONNECTED';
 ALTER TABLE "Shipment" ADD CONSTRAINT "Shipment_status_check" CHECK ("status" IN ('PENDING', 'PURCHASED', 'VOID_REQUESTED', 'VOIDED'));
 ALTER TABLE "Shop" ADD CONSTRAINT "Shop_labelFormat_check" CHECK ("labelFormat" IN ('PDF', 'ZPL'));
+-- One live label per order: a second concurrent purchase cannot even record its shipment.
+CREATE UNIQUE INDEX "Shipment_one_live_per_order" ON "Shipment" ("orderId") WHERE "status" IN ('PENDING', 'PURCHASED');
