@@ -100,7 +100,7 @@ export function connectorFor(account: StoredAccount): CarrierConnector {
       : { kind: "client_credentials", tokenUrl: `${baseUrl}/auth/v4/accesstoken`, ...pick(dhlCredentialsSchema.parse(credentials)) };
   const policy = carrierPolicy(
     { carrier: PROVIDERS[carrier], environment: environment === "SANDBOX" ? "sandbox" : "production" },
-    { attemptTimeoutMs: getConfig().CARRIER_TIMEOUT_MS, logger },
+    { attemptTimeoutMs: getConfig().CARRIER_TIMEOUT_MS, halfOpenAfterMs: getConfig().CARRIER_BREAKER_COOLDOWN_MS, logger },
   );
   const limiter = accountRateLimiter(PROVIDERS[carrier], carrier === "FEDEX" ? FEDEX_RATE_LIMIT : DHL_RATE_LIMIT);
 

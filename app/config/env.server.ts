@@ -120,6 +120,10 @@ const variables = {
     schema: z.coerce.number().int().min(100).max(120_000).default(15_000),
     purpose: "how long one carrier API call may take before it counts as a timeout (breaker, retries)",
   },
+  CARRIER_BREAKER_COOLDOWN_MS: {
+    schema: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    purpose: "how long a carrier's circuit stays open after 5 consecutive timeouts or 5xx before one call probes it",
+  },
   SHOPIFY_APP_HANDLE: {
     schema: z
       .string()

@@ -28,6 +28,7 @@ beforeAll(async () => {
   process.env.FEDEX_API_ORIGIN = fedex.url;
   process.env.DHL_API_ORIGIN = dhl.url;
   process.env.CARRIER_TIMEOUT_MS = "400";
+  process.env.CARRIER_BREAKER_COOLDOWN_MS = "1500";
   app = await loadApp();
 });
 
@@ -156,6 +157,43 @@ async function orderReadyToShip(shopId: string, country = "US") {
     },
   });
 }
+
+describe("carrier circuit breaker", () => {
+  it("opens after exactly 5 consecutive 5xx, stops calling FedEx, half-opens after the cool-down and closes on success", async () => {
+    // Production environment: its own breaker, apart from the sandbox accounts of the other tests.
+    const shop = await app.shops.buildShop();
+    const account = fedexAccount();
+    const added = await post(shop.domain, "/app/carriers", { intent: "add", carrier: "FEDEX", environment: "PRODUCTION", ...account }, app.carriers);
+    expect(added.body.ok).toBe(true);
+    const stored = await app.db.forShop(shop.id).shippingAccount.findFirstOrThrow({ where: { accountNumber: account.accountNumber } });
+    const connector = (await import("~/carriers/carrier-call.server")).connectorFor(stored);
+    const { CircuitOpenError, breakerStates } = await import("~/carriers/core/policies.server");
+    const quote = () => connector.quote({ from: { name: "A", address1: "1 A St", city: "Memphis", provinceCode: "TN", zip: "38116", countryCode: "US" }, to: { name: "B", address1: "1 B St", city: "Austin", provinceCode: "TX", zip: "78701", countryCode: "US" }, parcel: { weightGrams: 500 } });
+
+    fedex.state.faults.fail5xxNext = 100;
+    const before = fedex.state.counts.rate;
+    let opened: unknown = null;
+    try {
+      for (let i = 0; i < 10 && !opened; i++) {
+        try {
+          await quote();
+        } catch (error) {
+          if (error instanceof CircuitOpenError) opened = error;
+        }
+      }
+      expect(opened).toBeInstanceOf(CircuitOpenError);
+      expect(fedex.state.counts.rate - before).toBe(5);
+      await expect(quote()).rejects.toBeInstanceOf(CircuitOpenError);
+      expect(fedex.state.counts.rate - before).toBe(5); // refused without calling
+      expect(breakerStates().find((b) => b.carrier === "fedex" && b.environment === "production")?.state).toBe("open");
+    } finally {
+      fedex.state.faults.fail5xxNext = 0;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    expect((await quote()).length).toBeGreaterThan(0);
+    expect(breakerStates().find((b) => b.carrier === "fedex" && b.environment === "production")?.state).toBe("closed");
+  });
+});
 
 describe("shipping labels", () => {
   it("buys one label from the order page and never a second one", async () => {
