@@ -53,6 +53,16 @@ export const merchantRowData: Record<string, (db: ShopDatabase) => Promise<Recor
     const order = await db.order.create({ data: { shopId: db.$shopId(), ...orderData((await channel(db)).id) } });
     return { orderId: order.id, shippingAccountId: (await shippingAccount(db)).id, carrier: "FEDEX", reference: randomUUID(), service: "FEDEX_GROUND" };
   },
+  DeadLetter: async () => ({
+    queue: "fulfillment",
+    jobName: "fulfillment.fulfill-order",
+    jobId: randomUUID(),
+    payload: {},
+    error: "boom",
+    attempts: 3,
+    firstFailedAt: new Date(),
+    lastFailedAt: new Date(),
+  }),
   ChannelConnectAttempt: async () => ({
     nonceHash: randomUUID(),
     storeUrl: "https://store.example",
