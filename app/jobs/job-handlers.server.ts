@@ -1,6 +1,16 @@
 // Which function runs each job, per queue. Capabilities register their jobs
 // here; a job name with no entry fails without retries, so a typo can never loop.
 import { POLL_JOB, SETUP_JOB, runChannelSetup, runOrderPoll } from "../channels/woocommerce/channel-jobs.server";
+import {
+  FULFILL_JOB,
+  HOLD_JOB,
+  RELEASE_JOB,
+  SWEEP_JOB as FULFILLMENT_SWEEP_JOB,
+  runFulfillment,
+  runHoldForApproval,
+  runReleaseApprovalHold,
+  sweepFulfillment,
+} from "../fulfillment/pipeline.server";
 import { runReconcileJob } from "../orders/reconciliation-jobs.server";
 import { RECONCILE_JOB } from "../orders/shopify-reconciliation.server";
 import { sweepUnprocessedEvents, SWEEP_JOB } from "../webhooks/event-sweeper.server";
@@ -9,7 +19,12 @@ import { processInboundEvent } from "../webhooks/process-event.server";
 import type { QueueHandlers } from "./worker-runtime.server";
 
 export const jobHandlers: QueueHandlers = {
-  fulfillment: {},
+  fulfillment: {
+    [FULFILL_JOB]: (data) => runFulfillment(data),
+    [HOLD_JOB]: (data) => runHoldForApproval(data),
+    [RELEASE_JOB]: (data) => runReleaseApprovalHold(data),
+    [FULFILLMENT_SWEEP_JOB]: () => sweepFulfillment(),
+  },
   inventory: {},
   approvals: {},
   inbound: {

@@ -2,12 +2,14 @@
 // orders updated since the last sync are fetched through the GraphQL Admin API
 // and fed through the same ingestion path. Runs every 15 minutes per shop, and
 // on demand. Paces itself on the shop's GraphQL cost bucket.
-import { GraphqlQueryError, type GraphqlClient } from "@shopify/shopify-api";
+import type { GraphqlClient } from "@shopify/shopify-api";
 import type { Logger } from "pino";
 import { ensureShopifyChannel } from "../channels/shopify-channel.server";
 import { forShop, type Database } from "../db/prisma.server";
 import { orderFromGraphql } from "../shopify/order-mapping";
-import { ingestOrder, type IngestOutcome } from "./order-ingestion.server";
+import { costOf, pacedRequest, refillMs, sleep } from "../shopify/paced-graphql.server";
+import { ingestAndRoute } from "../fulfillment/pipeline.server";
+import type { IngestOutcome } from "./order-ingestion.server";
 
 export const RECONCILE_JOB = "sync.reconcile-shop";
 // 10 orders of up to 25 lines keeps a page near 850 cost points, under Shopify's
@@ -38,53 +40,6 @@ interface OrdersReply {
   orders: { nodes: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 }
 
-interface ThrottleStatus {
-  currentlyAvailable: number;
-  restoreRate: number;
-}
-
-interface Cost {
-  requestedQueryCost: number;
-  throttleStatus: ThrottleStatus;
-}
-
-export class ShopifyThrottledError extends Error {
-  readonly retryable = true;
-  constructor(readonly waitMs: number) {
-    super(`Shopify throttled the query; retry in ${waitMs} ms`);
-    this.name = "ShopifyThrottledError";
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function costOf(extensions: unknown): Cost | undefined {
-  return (extensions as { cost?: Cost } | undefined)?.cost;
-}
-
-/** How long until the bucket holds `needed` points again. */
-function refillMs(cost: Cost, needed: number): number {
-  const missing = needed - cost.throttleStatus.currentlyAvailable;
-  return missing > 0 ? Math.ceil((1_000 * missing) / cost.throttleStatus.restoreRate) : 0;
-}
-
-async function requestPage(client: GraphqlClient, variables: Record<string, unknown>, logger: Logger) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await client.request<OrdersReply>(ORDERS_SINCE_QUERY, { variables });
-    } catch (error) {
-      const body = error instanceof GraphqlQueryError ? (error.body as { errors?: { graphQLErrors?: Array<{ extensions?: { code?: string } }> }; extensions?: unknown }) : undefined;
-      const throttled = body?.errors?.graphQLErrors?.some((e) => e.extensions?.code === "THROTTLED");
-      if (!throttled) throw error;
-      const cost = costOf(body?.extensions);
-      const waitMs = cost ? Math.max(100, refillMs(cost, cost.requestedQueryCost)) : 2_000;
-      if (attempt >= 3) throw new ShopifyThrottledError(waitMs); // let the job retry later
-      logger.info({ waitMs }, "throttled by Shopify: waiting for the cost bucket");
-      await sleep(waitMs);
-    }
-  }
-}
-
 export interface ReconcileResult {
   fetched: number;
   outcomes: Record<IngestOutcome, number>;
@@ -108,11 +63,11 @@ export async function reconcileShopifyOrders(options: {
   let after: string | null = null;
   do {
     // >= rather than >: an order updated in the same second as the watermark is not missed.
-    const reply = await requestPage(client, { first: PAGE_SIZE, after, query: `updated_at:>='${since.toISOString()}'` }, logger);
-    const page = reply.data!.orders;
+    const reply: { data?: OrdersReply; extensions?: unknown } = await pacedRequest<OrdersReply>(client, ORDERS_SINCE_QUERY, { first: PAGE_SIZE, after, query: `updated_at:>='${since.toISOString()}'` }, logger);
+    const page: OrdersReply["orders"] = reply.data!.orders;
     for (const node of page.nodes) {
       const order = orderFromGraphql(node);
-      result.outcomes[await ingestOrder(scoped, channel.id, order)] += 1;
+      result.outcomes[await ingestAndRoute(scoped, channel.id, order)] += 1;
       result.fetched += 1;
       if (!result.syncedTo || order.updatedAt > result.syncedTo) result.syncedTo = order.updatedAt;
     }

@@ -28,6 +28,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     phone: order.phone,
     address: address ? [address.address1, address.address2, address.city, address.province, address.zip, address.country].filter(Boolean).join(", ") : null,
     cod: order.cod,
+    status: order.status,
+    holdReason: order.holdReason,
     gateway: order.paymentGateway,
     financialStatus: order.financialStatus,
     fulfillmentStatus: order.fulfillmentStatus,
@@ -66,6 +68,25 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     // The shipment stays PENDING: the next try asks the carrier before buying again.
     return json({ ok: false, message: describeCarrierFailure((account?.carrier ?? "FEDEX") as CarrierCode, error).message }, { status: 502 });
   }
+};
+
+const STATUS_LABEL: Record<string, string> = {
+  NEW: "New",
+  PENDING_APPROVAL: "Waiting for approval",
+  APPROVED: "Approved",
+  REJECTED: "Rejected",
+  FULFILLING: "Fulfilling",
+  FULFILLED: "Fulfilled",
+  CANCELLED: "Cancelled",
+  ON_HOLD: "On hold",
+};
+const STATUS_TONE: Record<string, "info" | "success" | "warning" | "critical" | "attention" | undefined> = {
+  PENDING_APPROVAL: "attention",
+  FULFILLING: "info",
+  FULFILLED: "success",
+  REJECTED: "critical",
+  CANCELLED: "critical",
+  ON_HOLD: "warning",
 };
 
 function ShipmentsCard({ orderId, shipments, cancelled }: { orderId: string; shipments: ReturnType<typeof useLoaderData<typeof loader>>["shipments"]; cancelled: boolean }) {
@@ -130,10 +151,18 @@ export default function OrderDetail() {
             <Banner tone={result.ok ? "success" : "critical"} title={result.message} />
           </Layout.Section>
         ) : null}
+        {order.status === "ON_HOLD" && order.holdReason ? (
+          <Layout.Section>
+            <Banner tone="warning" title="On hold">
+              <p>{order.holdReason}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <Card>
             <BlockStack gap="300">
               <InlineStack gap="200">
+                <Badge tone={STATUS_TONE[order.status]}>{STATUS_LABEL[order.status] ?? order.status}</Badge>
                 {order.cod && <Badge tone="attention">Cash on delivery</Badge>}
                 {order.cancelled && <Badge tone="critical">Cancelled</Badge>}
                 <Badge>{`Payment: ${order.financialStatus ?? "unknown"}`}</Badge>

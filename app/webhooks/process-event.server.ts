@@ -7,7 +7,7 @@ import { orderFromWoo, wooOrderSchema } from "../channels/woocommerce/order-mapp
 import { forShop, getPrisma, type Database, type ShopDatabase } from "../db/prisma.server";
 import { exportCustomerData, redactCustomer } from "../gdpr/customer-data.server";
 import { purgeShop } from "../gdpr/shop-purge.server";
-import { ingestOrder } from "../orders/order-ingestion.server";
+import { ingestAndRoute } from "../fulfillment/pipeline.server";
 import { orderFromWebhook } from "../shopify/order-mapping";
 import { refundLinesFromWebhook } from "../shopify/refund-mapping";
 
@@ -27,7 +27,7 @@ async function applyWooCommerceEvent(db: ShopDatabase, event: EventRow): Promise
   switch (event.topic) {
     case "order.created":
     case "order.updated":
-      return ingestOrder(db, event.channelId, orderFromWoo(wooOrderSchema.parse(event.payload)));
+      return ingestAndRoute(db, event.channelId, orderFromWoo(wooOrderSchema.parse(event.payload)));
     default:
       return "ignored";
   }
@@ -40,7 +40,7 @@ async function applyShopifyEvent(db: ShopDatabase, base: Database, shopDomain: s
     case "ORDERS_CANCELLED": {
       const order = orderFromWebhook(event.payload);
       const channel = await ensureShopifyChannel(db, shopDomain);
-      return ingestOrder(db, channel.id, order);
+      return ingestAndRoute(db, channel.id, order);
     }
     case "REFUNDS_CREATE": {
       const channel = await ensureShopifyChannel(db, shopDomain);

@@ -43,6 +43,7 @@ const schema = buildSchema(`
     paymentGatewayNames: [String!]! totalPriceSet: MoneyBag! customer: Customer
     shippingAddress: MailingAddress lineItems(first: Int): LineItemConnection!
     fulfillmentOrders(first: Int): FulfillmentOrderConnection!
+    fulfillments(first: Int): [Fulfillment!]!
   }
   type FulfillmentHold { id: ID! reason: FulfillmentHoldReason! reasonNotes: String handle: String }
   type FulfillmentOrderLineItem { id: ID! totalQuantity: Int! remainingQuantity: Int! sku: String lineItem: LineItemRef! }
@@ -240,7 +241,12 @@ function foNode(fo: EmulatedFulfillmentOrder) {
 }
 
 function orderNode(order: EmulatedOrder) {
-  return { ...graphqlNode(order), fulfillmentOrders: () => ({ nodes: order.fulfillmentOrders.map(foNode) }) };
+  return {
+    ...graphqlNode(order),
+    fulfillmentOrders: () => ({ nodes: order.fulfillmentOrders.map(foNode) }),
+    // Shopify's Order.fulfillments is a plain list, not a connection.
+    fulfillments: (args: { first?: number }) => order.fulfillments.slice(0, args.first ?? 250),
+  };
 }
 
 function findFulfillmentOrder(shop: EmulatedShop, id: string) {

@@ -52,7 +52,7 @@ export function newOrder(shopOrderCount: number, overrides: Partial<EmulatedOrde
     fulfillmentStatus: null,
     gateways: ["Cash on Delivery (COD)"],
     customer: { id: id + 7, firstName: "Sam", lastName: "Buyer", email: "buyer@example.com" },
-    shippingAddress: { first_name: "Sam", last_name: "Buyer", address1: "1 Main St", city: "Springfield", province: "IL", country: "United States", zip: "62701", phone: "+15555550100" },
+    shippingAddress: { first_name: "Sam", last_name: "Buyer", address1: "1 Main St", city: "Springfield", province: "IL", province_code: "IL", country: "United States", country_code: "US", zip: "62701", phone: "+15555550100" },
     lineItems,
     fulfillmentOrders: [],
     fulfillments: [],

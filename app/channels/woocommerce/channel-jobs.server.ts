@@ -8,7 +8,7 @@ import { getConfig } from "../../config/env.server";
 import { forShop, getPrisma, type ShopDatabase } from "../../db/prisma.server";
 import { enqueue, getQueue } from "../../jobs/queues.server";
 import { loggerFor } from "../../logging/logger.server";
-import { ingestOrder } from "../../orders/order-ingestion.server";
+import { ingestAndRoute } from "../../fulfillment/pipeline.server";
 import { openWebhookSecret, sealWebhookSecret, wooClientFor } from "./credentials.server";
 import { orderFromWoo } from "./order-mapping";
 import { WooAuthError, WooApiError } from "./transport.server";
@@ -108,7 +108,7 @@ export async function runOrderPoll(data: unknown, logger: Logger = loggerFor("wo
     for await (const page of client.listOrdersModifiedAfter(since)) {
       for (const raw of page) {
         const order = orderFromWoo(raw);
-        const outcome = await ingestOrder(db, channelId, order);
+        const outcome = await ingestAndRoute(db, channelId, order);
         outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
         if (!watermark || order.updatedAt > watermark) watermark = order.updatedAt;
       }
