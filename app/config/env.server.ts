@@ -1,11 +1,34 @@
 // The one place that reads process.env. Everything else asks for `getConfig()`.
 // Start-up fails fast with every missing or invalid variable named and explained.
 import { z } from "zod";
+import { QUEUE_NAMES } from "../jobs/queue-names";
 import { InvalidKeyError, parseKey } from "../security/encryption";
 
 const booleanFlag = z
   .enum(["0", "1", "true", "false"])
   .transform((value) => value === "1" || value === "true");
+
+/** Per-queue retry policy, e.g. {"fulfillment":{"attempts":5,"backoffMs":10000},"sync":{"backoff":"fixed"}}. */
+const queueRetrySchema = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be a JSON object" });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.partialRecord(
+      z.enum(QUEUE_NAMES),
+      z.strictObject({
+        attempts: z.number().int().min(1).max(100).optional(),
+        backoff: z.enum(["exponential", "fixed"]).optional(),
+        backoffMs: z.number().int().min(0).max(24 * 3600 * 1000).optional(),
+      }),
+    ),
+  );
 
 export const DEFAULT_SCOPES = [
   "read_orders",
@@ -91,6 +114,15 @@ const variables = {
       .default("rappit"),
     purpose: "Redis key prefix of the job queues (separates environments sharing a Redis)",
   },
+  QUEUE_RETRY: {
+    schema: queueRetrySchema.optional(),
+    purpose:
+      `per-queue attempts and backoff as JSON, e.g. {"fulfillment":{"attempts":5,"backoffMs":10000}}; queues: ${QUEUE_NAMES.join(", ")}; default 3 attempts, exponential from 5000 ms`,
+  },
+  READYZ_REQUIRE_WORKERS: {
+    schema: booleanFlag.default(false),
+    purpose: "1 when separate worker processes are expected: /readyz then fails (naming workers) while no worker heartbeat is in Redis",
+  },
   WORKER_SHUTDOWN_GRACE_MS: {
     schema: z.coerce.number().int().min(0).default(20_000),
     purpose: "how long a stopping worker waits for running jobs before returning them to the queue",
@@ -123,6 +155,10 @@ const variables = {
   CARRIER_BREAKER_COOLDOWN_MS: {
     schema: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
     purpose: "how long a carrier's circuit stays open after 5 consecutive timeouts or 5xx before one call probes it",
+  },
+  FULFILLMENT_JOBS_PER_SHOP_PER_SECOND: {
+    schema: z.coerce.number().int().min(1).max(1_000).default(5),
+    purpose: "how many fulfillment jobs one shop may start per second, so a busy shop cannot starve the others",
   },
   SHOPIFY_APP_HANDLE: {
     schema: z

@@ -15,6 +15,7 @@ import { wooClientFor } from "../channels/woocommerce/credentials.server";
 import { offlineAdminClient } from "../shopify/offline-admin.server";
 import { fulfillWithTracking, holdForApproval, releaseApprovalHolds } from "./shopify-writeback.server";
 import { FULFILL_JOB, HOLD_JOB, RELEASE_JOB } from "./job-names";
+import { takeShopTurn } from "./shop-fairness.server";
 import { trackingFor } from "./tracking-links";
 
 export { FULFILL_JOB, HOLD_JOB, RELEASE_JOB, SWEEP_JOB } from "./job-names";
@@ -117,6 +118,7 @@ export async function runFulfillment(data: unknown) {
   const order = await db.order.findFirst({ where: { id: orderId }, include: { channel: true } });
   if (!order) return { skipped: "order gone" };
   if (order.status !== "FULFILLING") return { skipped: `order is ${order.status}` };
+  await takeShopTurn(shopId);
 
   const shipment = await buyLabelForOrder(db, order.id);
   if (!shipment.trackingNumber) throw new Error(`shipment ${shipment.id} has no tracking number`);

@@ -12,6 +12,21 @@ export const defaultJobOptions: DefaultJobOptions = {
   removeOnFail: { count: 10_000, age: 14 * 24 * 3600 },
 };
 
+/**
+ * The job options of one queue: the defaults above, with the attempts and backoff that
+ * QUEUE_RETRY sets for that queue. A job that fails its last attempt becomes a dead letter.
+ */
+export function jobOptionsFor(name: QueueName, retry = getConfig().QUEUE_RETRY): DefaultJobOptions {
+  const policy = retry?.[name];
+  if (!policy) return defaultJobOptions;
+  const backoff = defaultJobOptions.backoff as { type: "exponential" | "fixed"; delay: number };
+  return {
+    ...defaultJobOptions,
+    attempts: policy.attempts ?? defaultJobOptions.attempts,
+    backoff: { type: policy.backoff ?? backoff.type, delay: policy.backoffMs ?? backoff.delay },
+  };
+}
+
 const globalForQueues = globalThis as unknown as { __rappitQueues?: Map<QueueName, Queue> };
 
 export function getQueue(name: QueueName): Queue {
@@ -21,7 +36,7 @@ export function getQueue(name: QueueName): Queue {
     queue = new Queue(name, {
       connection: getProducerRedis(),
       prefix: getConfig().QUEUE_PREFIX,
-      defaultJobOptions,
+      defaultJobOptions: jobOptionsFor(name),
     });
     queue.on("error", () => undefined); // surfaced on add(); never crash the web process
     queues.set(name, queue);

@@ -26,6 +26,7 @@ export default function App() {
         <Link to="/app/orders">Orders</Link>
         <Link to="/app/connections">Connections</Link>
         <Link to="/app/carriers">Carriers</Link>
+        <Link to="/app/jobs">Jobs</Link>
         <Link to="/app/activity">Activity</Link>
         <Link to="/app/privacy">Data requests</Link>
       </NavMenu>
