@@ -55,6 +55,10 @@ async function handle(state: FedexState, request: IncomingMessage, path: string)
     }
   }
   if (!route.handle) return { reply: tokenReply(state, request.headers["content-type"] ?? "", raw), hang: false };
+  if (route.kind === "ship" && faults.rejectShips && faults.rejectShips.count > 0) {
+    faults.rejectShips.count -= 1;
+    return { reply: fedexError(400, faults.rejectShips.code, faults.rejectShips.message), hang: false };
+  }
 
   // Claimed on arrival, so with concurrent requests the first to arrive is the one that hangs.
   const hang = faults.hangNext > 0;

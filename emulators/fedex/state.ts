@@ -76,6 +76,8 @@ export interface FedexFaults {
   tokenExpiresIn: number | null;
   /** fail5xxNext/rateLimitNext also hit POST /oauth/token (FedEx throttles token generation by IP). */
   includeTokenRequests: boolean;
+  /** The next N ship requests are refused with this 400 validation error (nothing bought), e.g. a bad address. */
+  rejectShips: { count: number; code: string; message: string } | null;
 }
 
 export const TOKEN_LIFETIME_SECONDS = 3599;
@@ -91,6 +93,7 @@ export class FedexState {
     hangNext: 0,
     fail5xxNext: 0,
     rateLimitNext: 0,
+    rejectShips: null,
     retryAfterSeconds: 1,
     tokenExpiresIn: null,
     includeTokenRequests: false,
