@@ -58,8 +58,13 @@ export async function transitionOrder(db: ShopDatabase, orderId: string, to: Ord
       where: { id: orderId, status: from },
       data: { status: to, holdReason: to === "ON_HOLD" ? options.reason : null, statusChangedAt: new Date() },
     });
-    // Someone else moved it between our read and write: re-evaluate from the new state.
-    if (count === 0) throw new IllegalTransitionError(orderId, `${from} (changed meanwhile)`, to);
+    if (count === 0) {
+      // Someone else moved it between our read and write. The same move (two events of one
+      // new order routed at once) is done; any other is re-judged by the caller.
+      const now = await tx.order.findFirst({ where: { id: orderId }, select: { status: true } });
+      if (now?.status === to) return false;
+      throw new IllegalTransitionError(orderId, `${from} (changed meanwhile to ${now?.status ?? "gone"})`, to);
+    }
     await recordAudit(tx, {
       actor: options.actor,
       action: "ORDER_STATUS_CHANGED",

@@ -206,6 +206,9 @@ describe("production server (npm run build && npm start)", () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(await db.webhookEvent.count()).toBe(2); // the redelivery was not recorded again
+      // Whichever event the workers took first, the newer version wins.
+      const outcomes = (await db.webhookEvent.findMany({ orderBy: { receivedAt: "asc" } })).map((e) => `${e.topic}:${e.outcome}`);
+      expect([["ORDERS_UPDATED:created", "ORDERS_CREATE:stale"], ["ORDERS_UPDATED:updated", "ORDERS_CREATE:created"]]).toContainEqual(outcomes);
       const stored = await db.order.findMany();
       expect(stored).toHaveLength(1);
       expect(stored[0]).toMatchObject({ externalOrderId: String(order.id), financialStatus: "paid", cod: true });

@@ -211,3 +211,17 @@ describe("fulfillment pipeline", () => {
     expect(dhl.state.shipments.filter((s) => s.references.some((ref) => ref.startsWith("R")))).not.toHaveLength(0);
   });
 });
+
+describe("order state under concurrency", () => {
+  it("routes a new order once when two of its events arrive together", async () => {
+    const { shop, db } = await installedShopWithFedex();
+    const channel = await db.channel.findFirstOrThrow({ where: { type: "SHOPIFY" } });
+    const emulated = shopify.state.createOrder(shop.domain, {});
+    const { orderFromWebhook } = await import("~/shopify/order-mapping");
+    const order = orderFromWebhook(webhookPayload(emulated));
+    await Promise.all([app.pipeline.ingestAndRoute(db, channel.id, order), app.pipeline.ingestAndRoute(db, channel.id, order)]);
+    const row = await db.order.findFirstOrThrow({ where: { externalOrderId: String(emulated.id) } });
+    expect(row.status).toBe("PENDING_APPROVAL");
+    expect(await db.auditLog.count({ where: { action: "ORDER_STATUS_CHANGED", subjectId: row.id } })).toBe(1);
+  });
+});
