@@ -157,6 +157,13 @@ describe("production server (npm run build && npm start)", () => {
     expect(html).toContain("Ship from");
   });
 
+  it("renders the Jobs page", async () => {
+    const shop = await buildShop();
+    const response = await send(await adminRequest(shop.domain, "/app/jobs", undefined, RequestType.Admin));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain("Dead letters");
+  });
+
   it("forbids framing pages outside the admin", async () => {
     const landing = await send(new Request(`${base}/`));
     expect(landing.headers.get("content-security-policy")).toBe("frame-ancestors 'none';");
