@@ -30,6 +30,11 @@ export interface WorkerRuntimeOptions {
   handlers: QueueHandlers;
   queues: readonly QueueName[];
   concurrency?: number;
+  /**
+   * How long a job's lock lives without renewal (BullMQ default 30 s). A worker that
+   * dies mid-job leaves its job to be picked up again once the lock has expired.
+   */
+  lockDurationMs?: number;
   logger: Logger;
   /** Copies jobs that failed for the last time to DeadLetter. Default: on, in the app's database. */
   deadLetters?: false | DeadLetterOptions;
@@ -236,6 +241,7 @@ export function startWorkers(options: WorkerRuntimeOptions): WorkerRuntime {
       connection,
       prefix: options.prefix,
       concurrency: options.concurrency ?? 5,
+      ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs } : {}),
     });
     worker.on("error", (error) => logger.error({ queue: queueName, err: error }, "worker error"));
     worker.on("failed", (job, error) => {

@@ -61,8 +61,10 @@ async function handle(state: FedexState, request: IncomingMessage, path: string)
   }
 
   // Claimed on arrival, so with concurrent requests the first to arrive is the one that hangs.
-  const hang = faults.hangNext > 0;
-  if (hang) faults.hangNext -= 1;
+  const hangShip = route.kind === "ship" && faults.hangShips > 0;
+  const hang = hangShip || faults.hangNext > 0;
+  if (hangShip) faults.hangShips -= 1;
+  else if (hang) faults.hangNext -= 1;
   const token = state.authenticate(bearerToken(request.headers.authorization));
   if (typeof token === "string") return { reply: fedexError(401, "NOT.AUTHORIZED.ERROR", MESSAGES.expired), hang };
   let body: unknown;

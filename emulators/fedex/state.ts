@@ -76,6 +76,8 @@ export interface FedexFaults {
   tokenExpiresIn: number | null;
   /** fail5xxNext/rateLimitNext also hit POST /oauth/token (FedEx throttles token generation by IP). */
   includeTokenRequests: boolean;
+  /** The next N ship requests are handled (the label is bought) but never answered; other calls go through. */
+  hangShips: number;
   /** The next N ship requests are refused with this 400 validation error (nothing bought), e.g. a bad address. */
   rejectShips: { count: number; code: string; message: string } | null;
 }
@@ -93,6 +95,7 @@ export class FedexState {
     hangNext: 0,
     fail5xxNext: 0,
     rateLimitNext: 0,
+    hangShips: 0,
     rejectShips: null,
     retryAfterSeconds: 1,
     tokenExpiresIn: null,
