@@ -93,6 +93,7 @@ async function shopifyClientFor(shopId: string) {
 
 export async function runHoldForApproval(data: unknown) {
   const { shopId, orderId } = jobSchema.parse(data);
+  if (await shopIsGone(shopId)) return { skipped: "shop not installed" };
   const db = forShop(shopId);
   const order = await db.order.findFirst({ where: { id: orderId } });
   if (!order || order.status !== "PENDING_APPROVAL") return { skipped: `order is ${order?.status ?? "gone"}` };
@@ -101,6 +102,7 @@ export async function runHoldForApproval(data: unknown) {
 
 export async function runReleaseApprovalHold(data: unknown) {
   const { shopId, orderId } = jobSchema.parse(data);
+  if (await shopIsGone(shopId)) return { skipped: "shop not installed" };
   const db = forShop(shopId);
   const order = await db.order.findFirst({ where: { id: orderId }, include: { channel: { select: { type: true } } } });
   if (!order || order.channel.type !== "SHOPIFY") return { skipped: "not a Shopify order" };
@@ -112,8 +114,15 @@ export async function runReleaseApprovalHold(data: unknown) {
  * Step 2: tracking on the channel, recorded on the shipment so it is written once.
  * Step 3: FULFILLING → FULFILLED.
  */
+/** Jobs of a shop that uninstalled (or was redacted) have nothing left to do. */
+async function shopIsGone(shopId: string): Promise<boolean> {
+  const shop = await getPrisma().shop.findUnique({ where: { id: shopId }, select: { uninstalledAt: true, redactedAt: true } });
+  return !shop || shop.uninstalledAt !== null || shop.redactedAt !== null;
+}
+
 export async function runFulfillment(data: unknown) {
   const { shopId, orderId } = jobSchema.parse(data);
+  if (await shopIsGone(shopId)) return { skipped: "shop not installed" };
   const db = forShop(shopId);
   const order = await db.order.findFirst({ where: { id: orderId }, include: { channel: true } });
   if (!order) return { skipped: "order gone" };

@@ -167,6 +167,16 @@ describe("fulfillment pipeline", () => {
     expect(emulated.fulfillments).toHaveLength(0);
   });
 
+  it("does nothing for a shop that has uninstalled", async () => {
+    const { shop, db } = await installedShopWithFedex();
+    const { row } = await deliverShopifyOrder(shop, { gateways: ["shopify_payments"], financialStatus: "paid" });
+    await app.db.getPrisma().shop.update({ where: { id: shop.id }, data: { uninstalledAt: new Date() } });
+    const shipsBefore = fedex.state.counts.ship;
+    expect(await app.pipeline.runFulfillment({ shopId: shop.id, orderId: row.id })).toEqual({ skipped: "shop not installed" });
+    expect(fedex.state.counts.ship).toBe(shipsBefore);
+    expect((await db.order.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("FULFILLING");
+  });
+
   it("refuses an illegal transition instead of overwriting the state", async () => {
     const { shop, db } = await installedShopWithFedex();
     const { row } = await deliverShopifyOrder(shop, {});
