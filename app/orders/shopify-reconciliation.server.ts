@@ -26,7 +26,7 @@ export const ORDERS_SINCE_QUERY = `#graphql
         displayFinancialStatus displayFulfillmentStatus paymentGatewayNames
         totalPriceSet { shopMoney { amount currencyCode } }
         customer { id firstName lastName }
-        shippingAddress { firstName lastName address1 address2 city province country zip phone }
+        shippingAddress { firstName lastName company address1 address2 city province provinceCode country countryCodeV2 zip phone }
         lineItems(first: 25) {
           nodes { id sku title quantity originalUnitPriceSet { shopMoney { amount currencyCode } } }
           pageInfo { hasNextPage }

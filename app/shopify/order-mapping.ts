@@ -108,6 +108,25 @@ export const graphqlOrderSchema = z.object({
   }),
 });
 
+/** GraphQL's MailingAddress in the webhook's (REST) keys, so every source stores one address shape. */
+function addressFromGraphql(address: Record<string, unknown>): Record<string, unknown> {
+  const text = (key: string) => (typeof address[key] === "string" ? (address[key] as string) : null);
+  return {
+    first_name: text("firstName"),
+    last_name: text("lastName"),
+    company: text("company"),
+    address1: text("address1"),
+    address2: text("address2"),
+    city: text("city"),
+    province: text("province"),
+    province_code: text("provinceCode"),
+    country: text("country"),
+    country_code: text("countryCodeV2"),
+    zip: text("zip"),
+    phone: text("phone"),
+  };
+}
+
 export function orderFromGraphql(node: unknown): NormalizedOrder {
   const order = graphqlOrderSchema.parse(node);
   return {
@@ -117,7 +136,7 @@ export function orderFromGraphql(node: unknown): NormalizedOrder {
     customerName: fullName(order.customer?.firstName, order.customer?.lastName),
     email: order.email,
     phone: order.phone,
-    shippingAddress: order.shippingAddress,
+    shippingAddress: order.shippingAddress ? addressFromGraphql(order.shippingAddress) : null,
     paymentGateway: order.paymentGatewayNames[0] ?? null,
     cod: order.paymentGatewayNames.some(isCashOnDelivery),
     // GraphQL enums (PENDING, PARTIALLY_FULFILLED) in the webhook's lower-case spelling.

@@ -31,8 +31,8 @@ const schema = buildSchema(`
   type MoneyBag { shopMoney: MoneyV2! }
   type Customer { id: ID! firstName: String lastName: String }
   type MailingAddress {
-    firstName: String lastName: String address1: String address2: String city: String
-    province: String country: String zip: String phone: String
+    firstName: String lastName: String company: String address1: String address2: String city: String
+    province: String provinceCode: String country: String countryCodeV2: String zip: String phone: String
   }
   type LineItem { id: ID! sku: String title: String! quantity: Int! originalUnitPriceSet: MoneyBag! }
   type LineItemPageInfo { hasNextPage: Boolean! }

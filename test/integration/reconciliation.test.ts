@@ -67,6 +67,8 @@ describe("order reconciliation", () => {
     expect(await orders.count()).toBe(25);
     const sample = await orders.findFirstOrThrow({ include: { lines: true } });
     expect(sample).toMatchObject({ cod: true, financialStatus: "pending", currency: "USD" });
+    // The same address shape as a webhook's, country code included (labels need it).
+    expect(sample.shippingAddress).toMatchObject({ address1: "1 Main St", city: "Springfield", province_code: "IL", country_code: "US", zip: "62701" });
     expect(sample.lines).toHaveLength(1);
 
     // Later: one order paid in the admin (its webhook lost), one new order.
