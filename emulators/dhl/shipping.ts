@@ -1,7 +1,7 @@
 // Products (rates), Label (one per request) and label reprint. Prices are a
 // deterministic function of product and billable weight, so tests can assert amounts.
 import { at, record, text, type Json, type Reply } from "./http";
-import { PNG_LABEL, pdfLabel, zplLabel } from "./labels";
+import { PNG_LABEL, pdfLabel, zplLabel } from "../carrier-shared/label-documents";
 import { forbidden, invalid, problem, type InvalidParam } from "./problems";
 import type { DhlLabelFormat, DhlShipment, DhlState, DhlToken } from "./state";
 

@@ -2,7 +2,7 @@
 // function of service and billable weight, so tests can assert amounts.
 import { MESSAGES, fedexError, fedexErrors, invalidField, type FedexError } from "./errors";
 import { at, list, record, text, type Json, type Reply } from "./http";
-import { PNG_LABEL, eplLabel, pdfLabel, zplLabel } from "./labels";
+import { PNG_LABEL, eplLabel, pdfLabel, zplLabel } from "../carrier-shared/label-documents";
 import type { FedexCustomerReference, FedexShipment, FedexState, FedexToken } from "./state";
 
 export interface BusinessContext {
