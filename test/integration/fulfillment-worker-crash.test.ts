@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFedexEmulator } from "../../emulators/fedex/server";
 import { webhookPayload } from "../../emulators/shopify/orders";
 import { startShopifyEmulator, type ShopifyEmulator } from "../../emulators/shopify/server";
+import { until as untilWithin } from "../support/until";
 
 // A worker process killed (SIGKILL) while it waits for FedEx to answer a label
 // purchase that FedEx has already made. A new worker picks the job up once its lock
@@ -61,15 +62,8 @@ function startWorkerProcess(): Promise<ChildProcess> {
   });
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+// A killed job waits for its lock and the purchase lease to expire: allow 40 s.
+const until = <T>(read: () => Promise<T>, done: (value: T) => boolean) => untilWithin(read, done, 40_000);
 
 describe("a worker killed mid-job", () => {
   it("leaves a job that a new worker finishes: one label, one fulfillment", { timeout: 90_000 }, async () => {

@@ -6,6 +6,7 @@ import type { WorkerRuntime } from "~/jobs/worker-runtime.server";
 import { startFedexEmulator } from "../../emulators/fedex/server";
 import { webhookPayload } from "../../emulators/shopify/orders";
 import { startShopifyEmulator, type ShopifyEmulator } from "../../emulators/shopify/server";
+import { until } from "../support/until";
 
 // The fulfillment pipeline on the real worker runtime: jobs enqueued by order events,
 // taken by the fulfillment worker, delayed while the carrier's breaker is open, and
@@ -96,16 +97,6 @@ async function deliver(shop: { id: string; domain: string }, order: ReturnType<S
   const event = await app.db.forShop(shop.id).webhookEvent.findFirstOrThrow({ where: { processedAt: null }, orderBy: { receivedAt: "desc" } });
   await app.process.processInboundEvent({ shopId: shop.id, eventRowId: event.id });
   return app.db.forShop(shop.id).order.findFirstOrThrow({ where: { externalOrderId: String(order.id) } });
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe("fulfillment on the workers", () => {
