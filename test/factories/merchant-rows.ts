@@ -29,6 +29,10 @@ async function shippingAccount(db: ShopDatabase) {
   });
 }
 
+async function inventoryItem(db: ShopDatabase) {
+  return db.inventoryItem.create({ data: { shopId: db.$shopId(), sku: `SKU-${randomUUID()}`, available: 5 } });
+}
+
 export const merchantRowData: Record<string, (db: ShopDatabase) => Promise<Record<string, unknown>>> = {
   AuditLog: async () => ({ actorType: "SYSTEM", action: "KEYS_ROTATED", subjectType: "Test", subjectId: randomUUID() }),
   Channel: async () => ({ type: "WOOCOMMERCE", externalId: `https://${randomUUID()}.example`, name: "Store" }),
@@ -53,6 +57,16 @@ export const merchantRowData: Record<string, (db: ShopDatabase) => Promise<Recor
     const order = await db.order.create({ data: { shopId: db.$shopId(), ...orderData((await channel(db)).id) } });
     return { orderId: order.id, shippingAccountId: (await shippingAccount(db)).id, carrier: "FEDEX", reference: randomUUID(), service: "FEDEX_GROUND" };
   },
+  InventoryItem: async () => ({ sku: `SKU-${randomUUID()}`, title: "Tee", available: 3 }),
+  InventoryMovement: async (db) => {
+    const item = await inventoryItem(db);
+    return { inventoryItemId: item.id, sku: item.sku, reason: "MANUAL", delta: 1, availableAfter: 6 };
+  },
+  InventoryReservation: async (db) => {
+    const order = await db.order.create({ data: { shopId: db.$shopId(), ...orderData((await channel(db)).id) } });
+    return { orderId: order.id, inventoryItemId: (await inventoryItem(db)).id, quantity: 1 };
+  },
+  InventoryImport: async () => ({ format: "CSV", fileName: "stock.csv" }),
   DeadLetter: async () => ({
     queue: "fulfillment",
     jobName: "fulfillment.fulfill-order",
