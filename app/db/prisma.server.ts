@@ -30,11 +30,11 @@ interface Clients {
   pool: pg.Pool;
 }
 
-const globalForPrisma = globalThis as unknown as { __rappitPrisma?: Clients; __rappitClientsOf?: WeakMap<Database, Clients> };
+const globalForPrisma = globalThis as unknown as { __rappitPrisma?: Clients; __rappitClientsOf?: WeakMap<object, Clients> };
 
 // What each app client wraps, so forShop() and pgPoolOf() work for any client made here,
 // including from the other module graph (Vite's) that shares the global client.
-const clientsOf = (globalForPrisma.__rappitClientsOf ??= new WeakMap<Database, Clients>());
+const clientsOf = (globalForPrisma.__rappitClientsOf ??= new WeakMap<object, Clients>());
 
 function createClients(connectionString: string, poolSize: number): Clients {
   // One pg pool per process, shared by Prisma and the few hot paths that skip
@@ -50,7 +50,7 @@ function createClients(connectionString: string, poolSize: number): Clients {
   return made;
 }
 
-function clientsBehind(db: Database): Clients {
+function clientsBehind(db: Database | ShopDatabase): Clients {
   const made = clientsOf.get(db);
   if (!made) throw new Error("this client was not made by getPrisma() or createPrismaClient()");
   return made;
@@ -60,7 +60,7 @@ function clientsBehind(db: Database): Clients {
  * The pg pool behind an app client, for hot paths where Prisma's per-query cost
  * matters (webhook recording). SQL run here must carry its own shop filter.
  */
-export function pgPoolOf(db: Database): pg.Pool {
+export function pgPoolOf(db: Database | ShopDatabase): pg.Pool {
   return clientsBehind(db).pool;
 }
 
@@ -87,8 +87,11 @@ export function getPrisma(): Database {
 }
 
 /** Merchant data of one shop. `shopId` is the Shop row's id, never a domain from a request. */
-export function forShop(shopId: string, db: Database = getPrisma()): ShopDatabase {
-  return scopedTo(clientsBehind(db).raw, shopId);
+export function forShop(shopId: string, db: Database | ShopDatabase = getPrisma()): ShopDatabase {
+  const made = clientsBehind(db);
+  const scoped = scopedTo(made.raw, shopId);
+  clientsOf.set(scoped, made); // so pgPoolOf() works on shop clients too
+  return scoped;
 }
 
 export async function disconnectPrisma(): Promise<void> {

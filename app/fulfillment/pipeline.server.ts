@@ -17,6 +17,7 @@ import { fulfillWithTracking, holdForApproval, releaseApprovalHolds } from "./sh
 import { FULFILL_JOB, HOLD_JOB, RELEASE_JOB } from "./job-names";
 import { takeShopTurn } from "./shop-fairness.server";
 import { trackingFor } from "./tracking-links";
+import { releaseOrderStock, reserveOrHold, shipOrderStock } from "../inventory/order-stock.server";
 
 export { FULFILL_JOB, HOLD_JOB, RELEASE_JOB, SWEEP_JOB } from "./job-names";
 
@@ -55,17 +56,36 @@ export async function ingestAndRoute(db: ShopDatabase, channelId: string, order:
   return outcome;
 }
 
-/** NEW → PENDING_APPROVAL (COD) or FULFILLING (prepaid, when the shop can ship). Safe to repeat. */
+/**
+ * NEW → stock reserved (or ON_HOLD: out of stock) → PENDING_APPROVAL (COD) or
+ * FULFILLING (prepaid, when the shop can ship). Safe to repeat.
+ */
 export async function routeNewOrder(db: ShopDatabase, orderId: string): Promise<OrderState> {
-  const order = await db.order.findFirstOrThrow({ where: { id: orderId }, include: { channel: { select: { type: true } } } });
+  const order = await db.order.findFirstOrThrow({ where: { id: orderId }, select: { status: true } });
   if (order.status !== "NEW") return order.status as OrderState;
+  if ((await reserveOrHold(db, orderId)) === "held") return "ON_HOLD";
+  return routeReservedOrder(db, orderId);
+}
+
+/**
+ * An order whose stock is reserved (NEW, or ON_HOLD until stock came in) goes on:
+ * COD waits for approval, prepaid goes to fulfillment when the shop has a carrier,
+ * else it waits (NEW) for a label bought by hand.
+ */
+export async function routeReservedOrder(db: ShopDatabase, orderId: string): Promise<OrderState> {
+  const order = await db.order.findFirstOrThrow({ where: { id: orderId }, include: { channel: { select: { type: true } } } });
+  if (order.status !== "NEW" && order.status !== "ON_HOLD") return order.status as OrderState;
   if (order.cod) {
     await transitionOrder(db, order.id, "PENDING_APPROVAL", { actor: SYSTEM, reason: "cash on delivery: needs approval" });
     if (order.channel.type === "SHOPIFY") await enqueueStep(HOLD_JOB, "hold", db.$shopId(), order.id);
     return "PENDING_APPROVAL";
   }
   const canShip = await db.shippingAccount.count({ where: { status: "CONNECTED", OR: [{ isDefault: true }, { useFor: { not: null } }] } });
-  if (canShip === 0) return "NEW"; // labels are bought by hand until the shop connects a carrier
+  if (canShip === 0) {
+    // Labels are bought by hand until the shop connects a carrier.
+    if (order.status === "ON_HOLD") await transitionOrder(db, order.id, "NEW", { actor: SYSTEM, reason: "stock reserved" });
+    return "NEW";
+  }
   await transitionOrder(db, order.id, "FULFILLING", { actor: SYSTEM, reason: "prepaid: straight to fulfillment" });
   await requestFulfillment(db.$shopId(), order.id);
   return "FULFILLING";
@@ -78,12 +98,18 @@ export async function continueApprovedOrder(db: ShopDatabase, orderId: string): 
   await requestFulfillment(db.$shopId(), orderId);
 }
 
-/** The channel cancelled the order: pending work stops; a label already bought is flagged for void. */
+/**
+ * The channel cancelled the order: pending work stops, its stock goes back on sale, a
+ * label already bought is flagged for void. Repeating it finishes what a crash interrupted.
+ */
 export async function cancelOrder(db: ShopDatabase, orderId: string): Promise<void> {
   const order = await db.order.findFirst({ where: { id: orderId }, select: { status: true } });
-  if (!order || order.status === "CANCELLED" || order.status === "FULFILLED") return;
-  await transitionOrder(db, orderId, "CANCELLED", { actor: SYSTEM, reason: "cancelled on the sales channel" });
-  await db.shipment.updateMany({ where: { orderId, status: "PURCHASED", channelFulfillmentId: null }, data: { voidRequested: true } });
+  if (!order || order.status === "FULFILLED") return;
+  if (order.status !== "CANCELLED") {
+    await transitionOrder(db, orderId, "CANCELLED", { actor: SYSTEM, reason: "cancelled on the sales channel" });
+    await db.shipment.updateMany({ where: { orderId, status: "PURCHASED", channelFulfillmentId: null }, data: { voidRequested: true } });
+  }
+  await releaseOrderStock(db, orderId);
 }
 
 async function shopifyClientFor(shopId: string) {
@@ -144,6 +170,8 @@ export async function runFulfillment(data: unknown) {
     }
     await db.shipment.update({ where: { id: shipment.id }, data: { channelFulfillmentId, channelSyncedAt: new Date() } });
   }
+  // Before the state change: a retry after a crash here finds FULFILLING and settles again (a no-op).
+  await shipOrderStock(db, order.id);
   await transitionOrder(db, order.id, "FULFILLED", { actor: SYSTEM, reason: `shipped with ${shipment.carrier} ${shipment.trackingNumber}` });
   logger.info({ shopId, orderId, tracking: shipment.trackingNumber }, "order fulfilled");
   return { fulfilled: true, trackingNumber: shipment.trackingNumber };

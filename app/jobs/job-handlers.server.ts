@@ -11,6 +11,8 @@ import {
   runReleaseApprovalHold,
   sweepFulfillment,
 } from "../fulfillment/pipeline.server";
+import { RETRY_HOLDS_JOB } from "../inventory/job-names";
+import { runStockHoldRetry } from "../inventory/stock-holds.server";
 import { runReconcileJob } from "../orders/reconciliation-jobs.server";
 import { RECONCILE_JOB } from "../orders/shopify-reconciliation.server";
 import { sweepUnprocessedEvents, SWEEP_JOB } from "../webhooks/event-sweeper.server";
@@ -25,7 +27,9 @@ export const jobHandlers: QueueHandlers = {
     [RELEASE_JOB]: (data) => runReleaseApprovalHold(data),
     [FULFILLMENT_SWEEP_JOB]: () => sweepFulfillment(),
   },
-  inventory: {},
+  inventory: {
+    [RETRY_HOLDS_JOB]: (data) => runStockHoldRetry(data),
+  },
   approvals: {},
   inbound: {
     [PROCESS_EVENT_JOB]: (data) => processInboundEvent(data),

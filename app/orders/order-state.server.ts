@@ -14,7 +14,8 @@ const ALLOWED: Record<OrderState, readonly OrderState[]> = {
   APPROVED: ["FULFILLING", "ON_HOLD", "CANCELLED"],
   REJECTED: ["CANCELLED"],
   FULFILLING: ["FULFILLED", "ON_HOLD", "CANCELLED"],
-  ON_HOLD: ["FULFILLING", "PENDING_APPROVAL", "CANCELLED"],
+  // Back to NEW: stock came in for an order whose shop buys labels by hand.
+  ON_HOLD: ["NEW", "FULFILLING", "PENDING_APPROVAL", "CANCELLED"],
   FULFILLED: [],
   CANCELLED: [],
 };

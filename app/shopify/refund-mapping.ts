@@ -7,7 +7,15 @@ export const refundSchema = z.object({
   id,
   order_id: id,
   refund_line_items: z
-    .array(z.object({ id, line_item_id: id, quantity: z.number().int().min(0), restock_type: z.string() }))
+    .array(
+      z.object({
+        id,
+        line_item_id: id,
+        quantity: z.number().int().min(0),
+        restock_type: z.string(),
+        line_item: z.object({ sku: z.string().nullable().optional() }).loose().nullable().optional(),
+      }),
+    )
     .default([]),
 });
 
@@ -20,5 +28,6 @@ export function refundLinesFromWebhook(payload: unknown) {
     externalLineId: line.line_item_id,
     quantity: line.quantity,
     restockType: line.restock_type,
+    sku: line.line_item?.sku?.trim() || null,
   }));
 }

@@ -3,11 +3,13 @@
 // handler's own idempotency make a rerun a no-op).
 import { z, ZodError } from "zod";
 import { ensureShopifyChannel } from "../channels/shopify-channel.server";
-import { orderFromWoo, wooOrderSchema } from "../channels/woocommerce/order-mapping";
+import { wooOrderSchema } from "../channels/woocommerce/order-mapping";
+import { ingestWooOrder } from "../channels/woocommerce/order-ingest.server";
 import { forShop, getPrisma, type Database, type ShopDatabase } from "../db/prisma.server";
 import { exportCustomerData, redactCustomer } from "../gdpr/customer-data.server";
 import { purgeShop } from "../gdpr/shop-purge.server";
 import { ingestAndRoute } from "../fulfillment/pipeline.server";
+import { recordRefund } from "../inventory/restocks.server";
 import { orderFromWebhook } from "../shopify/order-mapping";
 import { refundLinesFromWebhook } from "../shopify/refund-mapping";
 
@@ -26,8 +28,10 @@ async function applyWooCommerceEvent(db: ShopDatabase, event: EventRow): Promise
   if (!event.channelId) return "ignored: no channel";
   switch (event.topic) {
     case "order.created":
-    case "order.updated":
-      return ingestAndRoute(db, event.channelId, orderFromWoo(wooOrderSchema.parse(event.payload)));
+    case "order.updated": {
+      const { outcome, restocked } = await ingestWooOrder(db, event.channelId, wooOrderSchema.parse(event.payload));
+      return restocked > 0 ? `${outcome} restocked:${restocked}` : outcome;
+    }
     default:
       return "ignored";
   }
@@ -44,12 +48,9 @@ async function applyShopifyEvent(db: ShopDatabase, base: Database, shopDomain: s
     }
     case "REFUNDS_CREATE": {
       const channel = await ensureShopifyChannel(db, shopDomain);
-      const lines = refundLinesFromWebhook(event.payload);
-      const { count } = await db.refundLine.createMany({
-        data: lines.map((line) => ({ shopId: db.$shopId(), channelId: channel.id, ...line })),
-        skipDuplicates: true, // once per refund line, however often the refund arrives
-      });
-      return `refund-lines:${count}`;
+      // Once per refund line, however often the refund arrives; restocked units go back on sale.
+      const { recorded, restocked } = await recordRefund(db, channel.id, refundLinesFromWebhook(event.payload));
+      return `refund-lines:${recorded} restocked:${restocked}`;
     }
     case "CUSTOMERS_DATA_REQUEST":
       return `exported:${(await exportCustomerData(db, event.payload)).orders}`;

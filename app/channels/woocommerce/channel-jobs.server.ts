@@ -8,9 +8,8 @@ import { getConfig } from "../../config/env.server";
 import { forShop, getPrisma, type ShopDatabase } from "../../db/prisma.server";
 import { enqueue, getQueue } from "../../jobs/queues.server";
 import { loggerFor } from "../../logging/logger.server";
-import { ingestAndRoute } from "../../fulfillment/pipeline.server";
 import { openWebhookSecret, sealWebhookSecret, wooClientFor } from "./credentials.server";
-import { orderFromWoo } from "./order-mapping";
+import { ingestWooOrder } from "./order-ingest.server";
 import { WooAuthError, WooApiError } from "./transport.server";
 
 export const SETUP_JOB = "woocommerce.setup-channel";
@@ -107,10 +106,9 @@ export async function runOrderPoll(data: unknown, logger: Logger = loggerFor("wo
   try {
     for await (const page of client.listOrdersModifiedAfter(since)) {
       for (const raw of page) {
-        const order = orderFromWoo(raw);
-        const outcome = await ingestAndRoute(db, channelId, order);
+        const { outcome, updatedAt } = await ingestWooOrder(db, channelId, raw);
         outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-        if (!watermark || order.updatedAt > watermark) watermark = order.updatedAt;
+        if (!watermark || updatedAt > watermark) watermark = updatedAt;
       }
       // Progress survives a failure on a later page.
       await db.channel.updateMany({ where: { id: channelId }, data: { ordersSyncedTo: watermark } });

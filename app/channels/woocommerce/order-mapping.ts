@@ -34,6 +34,10 @@ const lineSchema = z
     /** Unit price after discounts, excluding tax; absent on some older stores. */
     price: money.nullable().optional(),
     total: money.nullable().optional(),
+    meta_data: z
+      .array(z.object({ key: z.string(), value: z.unknown() }).loose())
+      .nullable()
+      .optional(),
   })
   .loose();
 
@@ -158,4 +162,16 @@ export function orderFromWoo(order: WooOrder): NormalizedOrder {
     })),
     linesComplete: true,
   };
+}
+
+/**
+ * Units of each line that WooCommerce's refunds put back in stock so far: the
+ * `_restock_refunded_items` meta it keeps on the order line (a running total).
+ */
+export function wooRestockedUnits(order: WooOrder): Array<{ externalLineId: string; total: number }> {
+  return order.line_items.flatMap((line) => {
+    const meta = line.meta_data?.find((entry) => entry.key === "_restock_refunded_items");
+    const total = Number(meta?.value ?? 0);
+    return Number.isInteger(total) && total > 0 ? [{ externalLineId: String(line.id), total }] : [];
+  });
 }
