@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { benchFulfillmentPipeline } from "./fulfillment-pipeline";
+import { benchInventoryReservations } from "./inventory-reservations";
 import { benchTokenService } from "./token-service";
 import { benchWebhookIngest } from "./webhook-ingest";
 
@@ -43,11 +44,20 @@ log(
     (pipeline.target.met ? "met" : "NOT met"),
 );
 
+log("inventory: hot-SKU reservations (single-unit orders on one SKU, 32 concurrent clients)");
+const reservations = await benchInventoryReservations(log);
+log(
+  `  => ${reservations.reservations.perSecond.toFixed(0)} reservations/s (${(reservations.ratioToBaseline * 100).toFixed(0)}% of a bare conditional UPDATE of one row), ` +
+    `p99 ${reservations.reservations.p99Ms.toFixed(1)} ms; final available ${reservations.finalAvailable}, reserved ${reservations.reserved}; ` +
+    `target >= ${reservations.target.ratioToBaseline * 100}% of the bare UPDATE and >= ${reservations.target.perSecond}/s, never negative: ` +
+    (reservations.target.met ? "met" : "NOT met"),
+);
+
 const results = {
   commit: commit(),
   date: new Date().toISOString(),
   machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-  benchmarks: [ingest, tokens, pipeline],
+  benchmarks: [ingest, tokens, pipeline, reservations],
 };
 writeFileSync("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
 log("results written to bench/results.json");

@@ -3,6 +3,7 @@
 // movement when it ships. Lock order, everywhere in inventory: the Order row first,
 // then items by SKU, so two transactions never wait on each other in a cycle.
 import { pgPoolOf, type ShopDatabase } from "../db/prisma.server";
+import { KeyedGate } from "./keyed-gate";
 import { withPgTransaction, type PgClient, Rollback } from "./pg-transaction.server";
 
 export interface OrderStockLine {
@@ -24,21 +25,6 @@ export type ReserveResult =
   /** Reserved before (a repeated event, a retried job). */
   | { status: "already" }
   | { status: "short"; short: ShortLine[] };
-
-/** The order's managed SKUs, quantities summed per SKU (two lines of one SKU must not each pass the check). */
-async function managedLines(db: ShopDatabase, orderId: string): Promise<OrderStockLine[]> {
-  const { rows } = await pgClientQuery(db, {
-    name: "inventory-order-lines",
-    text: `SELECT l.sku, i.id AS "itemId", sum(l.quantity)::int AS quantity
-             FROM "OrderLine" l
-             JOIN "InventoryItem" i ON i."shopId" = l."shopId" AND i.sku = l.sku
-            WHERE l."shopId" = $1 AND l."orderId" = $2 AND l.quantity > 0
-            GROUP BY l.sku, i.id
-            ORDER BY l.sku COLLATE "C"`,
-    values: [db.$shopId(), orderId],
-  });
-  return rows as OrderStockLine[];
-}
 
 function pgClientQuery(db: ShopDatabase, query: { name?: string; text: string; values: unknown[] }) {
   return pgPoolOf(db).query(query);
@@ -62,14 +48,88 @@ const RESERVE_LINE = `WITH item AS (
     SELECT $2, id, sku, 'ORDER_RESERVE', -$3::int, $3::int, available, $5::text FROM item)
 SELECT available FROM item`;
 
+// The common case as ONE statement (its own transaction, one round trip): read the
+// order's managed lines; when there is exactly one, decrement it conditionally, record
+// the reservation and the movement and mark the order; when there is none, just mark
+// the order. The hot row stays locked only for this statement and its commit. Two
+// racing attempts at one order cannot both reserve: the second's reservation row
+// breaks the unique (order, item) index and aborts its whole statement. Orders with
+// several managed SKUs are left untouched here and take the ordered transaction below.
+const RESERVE_SIMPLE = `WITH lines AS (
+    SELECT i.id, l.sku, sum(l.quantity)::int AS quantity
+      FROM "OrderLine" l
+      JOIN "InventoryItem" i ON i."shopId" = l."shopId" AND i.sku = l.sku
+     WHERE l."shopId" = $1 AND l."orderId" = $2 AND l.quantity > 0
+     GROUP BY i.id, l.sku),
+  counted AS (SELECT count(*)::int AS n FROM lines),
+  item AS (
+    UPDATE "InventoryItem" i
+       SET available = i.available - s.quantity, reserved = i.reserved + s.quantity, version = i.version + 1, "updatedAt" = now()
+      FROM lines s
+     WHERE (SELECT n FROM counted) = 1 AND i.id = s.id AND i."shopId" = $1 AND i.available >= s.quantity
+       AND EXISTS (SELECT 1 FROM "Order" WHERE id = $2 AND "shopId" = $1 AND "stockReservedAt" IS NULL)
+ RETURNING i.id, i.sku, i.available, s.quantity),
+  marker AS (
+    UPDATE "Order" SET "stockReservedAt" = now(), "updatedAt" = now()
+     WHERE id = $2 AND "shopId" = $1 AND "stockReservedAt" IS NULL
+       AND (EXISTS (SELECT 1 FROM item) OR (SELECT n FROM counted) = 0)
+ RETURNING id),
+  reservation AS (
+    INSERT INTO "InventoryReservation" ("shopId", "orderId", "inventoryItemId", quantity)
+    SELECT $1, $2, id, quantity FROM item),
+  movement AS (
+    INSERT INTO "InventoryMovement" ("shopId", "inventoryItemId", sku, reason, delta, "reservedDelta", "availableAfter", reference)
+    SELECT $1, id, sku, 'ORDER_RESERVE', -quantity, quantity, available, $3::text FROM item)
+SELECT (SELECT count(*) FROM marker)::int AS marked,
+       coalesce((SELECT json_agg(json_build_object('sku', sku, 'itemId', id, 'quantity', quantity) ORDER BY sku COLLATE "C") FROM lines), '[]') AS lines`;
+
+const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === "23505";
+
+type SimpleAttempt = { done: ReserveResult } | { several: OrderStockLine[] };
+
+async function reserveSimple(db: ShopDatabase, orderId: string): Promise<SimpleAttempt> {
+  const shopId = db.$shopId();
+  let row: { marked: number; lines: OrderStockLine[] };
+  try {
+    const { rows } = await pgClientQuery(db, { name: "inventory-reserve-simple", text: RESERVE_SIMPLE, values: [shopId, orderId, orderId] });
+    row = rows[0] as typeof row;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return { done: { status: "already" } };
+  }
+  if (row.lines.length > 1) return { several: row.lines };
+  if (row.marked === 1) return { done: row.lines.length === 0 ? { status: "not-managed" } : { status: "reserved", lines: row.lines } };
+  // Nothing happened: either the order was reserved before, or its one SKU is short.
+  const { rows } = await pgClientQuery(db, {
+    text: `SELECT "stockReservedAt" FROM "Order" WHERE id = $1 AND "shopId" = $2`,
+    values: [orderId, shopId],
+  });
+  if (rows.length === 0 || rows[0].stockReservedAt || row.lines.length === 0) return { done: { status: "already" } };
+  return { done: { status: "short", short: await shortLines(db, row.lines) } };
+}
+
 /**
  * Reserves all of the order's managed lines, or none: a short line rolls the whole
  * transaction back and is named in the answer. Runs once per order (the order's
  * `stockReservedAt` is set in the same transaction); a repeat answers "already".
  */
-export async function reserveOrderStock(db: ShopDatabase, orderId: string): Promise<ReserveResult> {
+export function reserveOrderStock(db: ShopDatabase, orderId: string): Promise<ReserveResult> {
+  return reservationGate.run(db.$shopId(), () => reserve(db, orderId));
+}
+
+/**
+ * Reservations of one shop in flight at once, per process (see KeyedGate). Measured
+ * on one hot SKU at 32 callers (bench/inventory-reservations.ts, 2 cores): 1 in
+ * flight per caller ~1,000/s, p99 150 ms; 8 → ~1,600/s; 4 → ~1,900/s; 2 → ~2,400/s, p99 20 ms.
+ */
+export const RESERVATIONS_IN_FLIGHT_PER_SHOP = 2;
+const reservationGate = new KeyedGate(RESERVATIONS_IN_FLIGHT_PER_SHOP);
+
+async function reserve(db: ShopDatabase, orderId: string): Promise<ReserveResult> {
   const shopId = db.$shopId();
-  const lines = await managedLines(db, orderId);
+  const simple = await reserveSimple(db, orderId);
+  if ("done" in simple) return simple.done;
+  const lines = simple.several;
   try {
     return await withPgTransaction(db, async (client) => {
       const marked = await client.query({ name: "inventory-mark-reserved", text: MARK_RESERVED, values: [orderId, shopId] });

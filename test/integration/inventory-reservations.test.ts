@@ -120,6 +120,18 @@ describe("reserving an order", () => {
     expect(audit.after).toMatchObject({ status: "ON_HOLD", holdReason: "out of stock: SOCK (ordered 2, 1 available)" });
   });
 
+  it("two attempts at one order at once reserve it once", async () => {
+    const { db, channel } = await shopWithChannel();
+    await stock(db, { PEN: 10, INK: 10 });
+    for (const lines of [[["PEN", 2]], [["PEN", 1], ["INK", 3]]] as Array<Array<[string, number]>>) {
+      const placed = await order(db, channel.id, lines);
+      const attempts = await Promise.all(Array.from({ length: 6 }, () => reserveOrderStock(db, placed.id)));
+      expect(attempts.filter((a) => a.status === "reserved")).toHaveLength(1);
+      expect(attempts.filter((a) => a.status === "already")).toHaveLength(5);
+    }
+    expect(await levels(db)).toEqual({ INK: { available: 7, reserved: 3 }, PEN: { available: 7, reserved: 3 } });
+  });
+
   it("an order without managed SKUs goes on without holding anything", async () => {
     const { db, channel } = await shopWithChannel();
     const placed = await order(db, channel.id, [["NOT-TRACKED", 3]], { cod: true });
