@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   "SHOP_REDACTED",
   "CUSTOMER_DATA_REQUESTED",
   "CUSTOMER_REDACTED",
+  "INVENTORY_ADJUSTED",
   "INVENTORY_IMPORTED",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

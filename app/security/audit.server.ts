@@ -70,6 +70,32 @@ export async function recordAudit(db: AuditWriter, entry: AuditEntry): Promise<A
   });
 }
 
+/** The slice of a pg client the SQL form needs (app/inventory runs its transactions on pg directly). */
+export interface SqlRunner {
+  query(query: { text: string; values: unknown[] }): Promise<unknown>;
+}
+
+/** The same row as recordAudit, written inside a transaction that runs on the pg pool. */
+export async function recordAuditSql(client: SqlRunner, shopId: string, entry: AuditEntry): Promise<void> {
+  entrySchema.parse(entry);
+  await client.query({
+    text: `INSERT INTO "AuditLog" (id, "shopId", "actorType", "actorId", "actorEmail", action, "subjectType", "subjectId", before, after, "requestId")
+           VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10)`,
+    values: [
+      shopId,
+      entry.actor.type,
+      entry.actor.id ?? null,
+      entry.actor.type === "USER" ? (entry.actor.email ?? null) : null,
+      entry.action,
+      entry.subject?.type ?? null,
+      entry.subject?.id ?? null,
+      entry.before === undefined ? null : JSON.stringify(snapshot(entry.before)),
+      entry.after === undefined ? null : JSON.stringify(snapshot(entry.after)),
+      entry.requestId ?? null,
+    ],
+  });
+}
+
 export interface AuditPageQuery {
   action?: AuditAction;
   /** Rows older than this cursor (next page) or newer (previous page). */
