@@ -12,6 +12,7 @@ import {
   sweepFulfillment,
 } from "../fulfillment/pipeline.server";
 import { RETRY_HOLDS_JOB } from "../inventory/job-names";
+import { IMPORT_FILE_JOB, runInventoryImportFile } from "../inventory/bulk-import/index.server";
 import { runStockHoldRetry } from "../inventory/stock-holds.server";
 import { runReconcileJob } from "../orders/reconciliation-jobs.server";
 import { RECONCILE_JOB } from "../orders/shopify-reconciliation.server";
@@ -29,6 +30,7 @@ export const jobHandlers: QueueHandlers = {
   },
   inventory: {
     [RETRY_HOLDS_JOB]: (data) => runStockHoldRetry(data),
+    [IMPORT_FILE_JOB]: (data) => runInventoryImportFile(data),
   },
   approvals: {},
   inbound: {
