@@ -103,6 +103,28 @@ describe("Shopify order webhooks", () => {
     expect(lines[0]).toMatchObject({ externalRefundLineId: "104689539", externalLineId: "703073504", restockType: "return" });
   });
 
+  it("reserves the order's stock on arrival; a refund's return restocks it once; the cancellation releases the rest", async () => {
+    const shop = await buildShop();
+    const db = forShop(shop.id);
+    await db.inventoryItem.create({ data: { shopId: shop.id, sku: "IPOD2008PINK", title: "iPod", available: 4 } });
+    const order = webhookOrder({ line_items: [{ id: 866550311766439000, variant_id: 808950810, sku: "IPOD2008PINK", title: "IPod Nano - 8GB", quantity: 3, price: "199.00", fulfillable_quantity: 3 }] });
+    await deliver(ordersCreate, "orders/create", shop.domain, order);
+    for (const event of await eventsOf(shop.id)) await runQueuedEventJob(event.id);
+    const level = () => db.inventoryItem.findFirstOrThrow({ where: { sku: "IPOD2008PINK" }, select: { available: true, reserved: true } });
+    expect(await level()).toEqual({ available: 1, reserved: 3 });
+
+    // One unit refunded and restocked before shipping: it leaves the reservation and goes back on sale.
+    const refund = { id: 77, order_id: order.id, refund_line_items: [{ id: 88, line_item_id: 866550311766439000, quantity: 1, restock_type: "cancel", line_item: { sku: "IPOD2008PINK" } }] };
+    await deliver(refundsCreate, "refunds/create", shop.domain, refund);
+    await deliver(refundsCreate, "refunds/create", shop.domain, { ...refund, note: "resent" });
+    for (const event of (await eventsOf(shop.id)).slice(1)) expect((await runQueuedEventJob(event.id)).outcome).toMatch(/^refund-lines:/);
+    expect(await level()).toEqual({ available: 2, reserved: 2 });
+
+    await deliver(ordersUpdated, "orders/updated", shop.domain, { ...order, cancelled_at: "2027-01-02T10:00:00Z", updated_at: "2027-01-02T10:00:00Z" });
+    for (const event of (await eventsOf(shop.id)).slice(3)) await runQueuedEventJob(event.id);
+    expect(await level()).toEqual({ available: 4, reserved: 0 });
+  });
+
   it("answers 200 for a shop that is not installed and stores nothing", async () => {
     const response = await deliver(ordersCreate, "orders/create", "never-installed.myshopify.com", webhookOrder());
     expect(response.status).toBe(200);
