@@ -53,7 +53,8 @@ function unreadable(error: unknown): unknown {
 }
 
 export async function* readCsvRows(source: ByteSource): AsyncGenerator<SourceRow> {
-  const parser: Parser = parse({ bom: true, relax_column_count: true, raw: true, max_record_size: MAX_RECORD_BYTES });
+  // Every line ending, even mixed in one file (a row pasted from another editor).
+  const parser: Parser = parse({ bom: true, relax_column_count: true, raw: true, max_record_size: MAX_RECORD_BYTES, record_delimiter: ["\r\n", "\n", "\r"] });
   // The parser's iterator reports the feed's errors too (pipeline destroys it with them);
   // this catch only keeps an early stop by the consumer from surfacing as unhandled.
   const feeding = pipeline(source, parser).catch(() => undefined);
