@@ -5,7 +5,7 @@
 // movements and mark the import APPLIED. Channels and held orders hear after commit.
 import type { ShopDatabase } from "../../db/prisma.server";
 import { loggerFor } from "../../logging/logger.server";
-import { recordAudit } from "../../security/audit.server";
+import { recordAuditSql } from "../../security/audit.server";
 import { Rollback, withPgTransaction } from "../pg-transaction.server";
 import { requestInventoryPush, requestStockHoldRetry } from "../push-requests.server";
 import { applyLevels, type AppliedLevels } from "./apply-levels.server";
@@ -54,6 +54,13 @@ async function stageCheckApply(db: ShopDatabase, input: ImportStockInput, import
       if (errors.length > 0) throw new Rollback<Outcome>({ status: "rejected", rows, errors });
       const levels = await applyLevels(client, { shopId, reference: importId, actorEmail: input.actorEmail ?? null });
       await markAppliedIn(client, { shopId, importId, rows, applied: levels.changed });
+      // In the same transaction: an applied import always has its audit row.
+      await recordAuditSql(client, shopId, {
+        actor: { type: "USER", id: input.actorId ?? undefined, email: input.actorEmail ?? undefined },
+        action: "INVENTORY_IMPORTED",
+        subject: { type: "InventoryImport", id: importId },
+        after: { format: input.format, rows, changed: levels.changed, increased: levels.increased, retitled: levels.retitled },
+      });
       return { status: "applied" as const, rows, levels };
     });
   } catch (error) {
@@ -86,20 +93,12 @@ export async function importStock(db: ShopDatabase, input: ImportStockInput): Pr
   }
 
   const { rows, levels } = outcome;
-  // After commit: a push request or audit row that fails must not report a committed import as
-  // failed. A lost push is caught up by the push sweep (items stay ahead of syncedVersion).
+  // After commit: a push request that fails must not report a committed import as failed.
+  // A lost push is caught up by the push sweep (items stay ahead of syncedVersion).
   const afterCommit = (what: string, work: () => Promise<unknown>) =>
     work().catch((error: unknown) => logger.error({ shopId, importId, err: error }, `stock import applied, but ${what} failed`));
   if (levels.changed > 0) await afterCommit("the push request", () => requestInventoryPush(shopId));
   if (levels.increased > 0) await afterCommit("the stock-hold retry request", () => requestStockHoldRetry(shopId));
-  await afterCommit("its audit row", () =>
-    recordAudit(db, {
-      actor: { type: "USER", id: input.actorId ?? undefined, email: input.actorEmail ?? undefined },
-      action: "INVENTORY_IMPORTED",
-      subject: { type: "InventoryImport", id: importId },
-      after: { format: input.format, rows, changed: levels.changed, increased: levels.increased, retitled: levels.retitled },
-    }),
-  );
   logger.info({ shopId, importId, rows, ...levels }, "stock import applied");
   return { status: "applied", importId, rows, ...levels };
 }
