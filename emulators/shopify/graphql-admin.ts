@@ -4,6 +4,7 @@
 import { buildSchema, graphql, parse, type DocumentNode, type FieldNode, type SelectionSetNode } from "graphql";
 import { cancel, fulfill, hold, releaseHolds, type EmulatedFulfillmentOrder } from "./fulfillment";
 import { graphqlNode, matchesQuery, type EmulatedOrder } from "./orders";
+import type { EmulatedInventoryItem } from "./inventory";
 import type { EmulatedShop, ShopifyState } from "./state";
 
 const schema = buildSchema(`
@@ -17,10 +18,18 @@ const schema = buildSchema(`
   type InventoryUserError { field: [String!] message: String! code: String }
   type InventoryAdjustQuantitiesPayload { inventoryAdjustmentGroup: InventoryAdjustmentGroup userErrors: [InventoryUserError!]! }
   type InventoryQuantity { name: String! quantity: Int! }
-  type InventoryLevel { location: Location! quantities(names: [String!]!): [InventoryQuantity!]! }
+  type InventoryLevel { id: ID! location: Location! quantities(names: [String!]!): [InventoryQuantity!]! }
   type InventoryLevelConnection { nodes: [InventoryLevel!]! }
-  type InventoryItem { id: ID! sku: String inventoryLevels(first: Int): InventoryLevelConnection! }
-  type InventoryItemConnection { nodes: [InventoryItem!]! }
+  interface Node { id: ID! }
+  type Product { id: ID! title: String! }
+  type ProductVariant { id: ID! title: String! displayName: String! sku: String product: Product! }
+  type InventoryItem implements Node {
+    id: ID! sku: String tracked: Boolean! variant: ProductVariant
+    inventoryLevels(first: Int): InventoryLevelConnection!
+    "null when the item is not stocked at the location"
+    inventoryLevel(locationId: ID!): InventoryLevel
+  }
+  type InventoryItemConnection { nodes: [InventoryItem!]! pageInfo: PageInfo! }
   input WebPixelInput { settings: String! }
   type WebPixel { id: ID! settings: String! }
   type WebPixelUserError { field: [String!] message: String! code: String }
@@ -97,7 +106,9 @@ const schema = buildSchema(`
     orders(first: Int!, after: String, query: String, sortKey: OrderSortKeys, reverse: Boolean): OrderConnection!
     order(id: ID!): Order
     "query supports sku:<value>"
-    inventoryItems(first: Int!, query: String): InventoryItemConnection!
+    inventoryItems(first: Int!, after: String, query: String): InventoryItemConnection!
+    "Objects by global id, in the order asked; null for an id that does not exist"
+    nodes(ids: [ID!]!): [Node]!
   }
 `);
 
@@ -116,10 +127,21 @@ export const MAX_QUERY_COST = 1000;
  */
 function costOf(selection: SelectionSetNode | undefined, variables: Record<string, unknown> = {}): number {
   if (!selection) return 0;
-  return selection.selections
+  // A fragment on a type (`... on InventoryItem`) costs what it selects.
+  const fragments = selection.selections.reduce(
+    (sum, node) => sum + (node.kind === "InlineFragment" ? costOf(node.selectionSet, variables) : 0),
+    0,
+  );
+  return fragments + selection.selections
     .filter((node): node is FieldNode => node.kind === "Field")
     .reduce((sum, field) => {
       if (!field.selectionSet) return sum;
+      // nodes(ids:) costs like a connection of that many objects.
+      const ids = field.arguments?.find((arg) => arg.name.value === "ids")?.value;
+      if (ids) {
+        const count = ids.kind === "ListValue" ? ids.values.length : ids.kind === "Variable" ? ((variables[ids.name.value] as unknown[] | undefined)?.length ?? 1) : 1;
+        return sum + 2 + count * (1 + costOf(field.selectionSet, variables));
+      }
       const first = field.arguments?.find((arg) => arg.name.value === "first")?.value;
       if (!first) return sum + 1 + costOf(field.selectionSet, variables);
       const size = first.kind === "IntValue" ? Number(first.value) : first.kind === "Variable" ? Number(variables[first.name.value] ?? 1) : 1;
@@ -309,23 +331,51 @@ function idempotencyKeyOf(document: DocumentNode, variables: Record<string, unkn
   return undefined;
 }
 
+const numericId = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
+
 function inventoryResolvers(shop: EmulatedShop, idempotencyKey: string | undefined) {
-  const itemNode = (item: { id: string; sku: string; available: Map<string, number> }) => ({
+  const levelNode = (item: EmulatedInventoryItem, locationId: string, quantity: number) => ({
+    id: `gid://shopify/InventoryLevel/${numericId(locationId)}?inventory_item_id=${numericId(item.id)}`,
+    location: { id: locationId, name: locationId === shop.primaryLocationId ? "Main warehouse" : "Location", isPrimary: locationId === shop.primaryLocationId },
+    quantities: ({ names }: { names: string[] }) => names.filter((name) => name === "available").map((name) => ({ name, quantity })),
+  });
+  const itemNode = (item: EmulatedInventoryItem) => ({
+    __typename: "InventoryItem",
     id: item.id,
     sku: item.sku,
-    inventoryLevels: () => ({
-      nodes: [...item.available.entries()].map(([locationId, quantity]) => ({
-        location: { id: locationId, name: locationId === shop.primaryLocationId ? "Main warehouse" : "Location", isPrimary: locationId === shop.primaryLocationId },
-        quantities: ({ names }: { names: string[] }) => names.filter((name) => name === "available").map((name) => ({ name, quantity })),
-      })),
-    }),
+    tracked: item.tracked,
+    variant: {
+      id: `gid://shopify/ProductVariant/${numericId(item.id)}`,
+      title: item.variantTitle,
+      // Shopify's displayName: "<product> - <variant>", the product alone for a default variant.
+      displayName: item.variantTitle === "Default Title" ? item.productTitle : `${item.productTitle} - ${item.variantTitle}`,
+      sku: item.sku,
+      product: { id: `gid://shopify/Product/${numericId(item.id)}`, title: item.productTitle },
+    },
+    inventoryLevels: () => ({ nodes: [...item.available.entries()].map(([locationId, quantity]) => levelNode(item, locationId, quantity)) }),
+    inventoryLevel: ({ locationId }: { locationId: string }) => {
+      const quantity = item.available.get(locationId);
+      return quantity === undefined ? null : levelNode(item, locationId, quantity);
+    },
   });
   return {
-    inventoryItems: ({ first, query }: { first: number; query?: string }) => {
+    inventoryItems: ({ first, after, query }: { first: number; after?: string; query?: string }) => {
       const sku = /sku:'?([^'\s]+)'?/.exec(query ?? "")?.[1];
-      const items = [...shop.inventory.items.values()].filter((item) => !sku || item.sku === sku).slice(0, first);
-      return { nodes: items.map(itemNode) };
+      const matching = [...shop.inventory.items.values()].filter((item) => !sku || item.sku === sku);
+      // Opaque cursors, as Shopify's: here the position after the page, base64.
+      const start = after ? Number(Buffer.from(after, "base64").toString("utf8")) : 0;
+      const page = matching.slice(start, start + Math.min(first, 250));
+      const end = start + page.length;
+      return {
+        nodes: page.map(itemNode),
+        pageInfo: { hasNextPage: end < matching.length, endCursor: page.length ? Buffer.from(String(end)).toString("base64") : null },
+      };
     },
+    nodes: ({ ids }: { ids: string[] }) =>
+      ids.map((id) => {
+        const item = shop.inventory.items.get(id);
+        return item ? itemNode(item) : null;
+      }),
     inventoryAdjustQuantities: ({ input }: { input: { reason: string; name: string; changes: Array<{ delta: number; inventoryItemId: string; locationId: string; changeFromQuantity?: number | null }> } }) =>
       shop.inventory.adjust(input, idempotencyKey),
   };

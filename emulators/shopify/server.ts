@@ -16,7 +16,21 @@ export interface ShopifyEmulator {
   webhooks: WebhookSender;
   /** Where webhooks go (the app under test); settable after both have started. */
   appUrl: string;
+  /** Resolves once the webhooks the emulator sent by itself (inventory_levels/update) were answered. */
+  webhooksSettled(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** inventory_levels/update as Shopify sends it: numeric ids, the new available, when. */
+function inventoryLevelPayload(itemId: string, locationId: string, available: number) {
+  const numeric = (gid: string) => Number(gid.slice(gid.lastIndexOf("/") + 1));
+  return {
+    inventory_item_id: numeric(itemId),
+    location_id: numeric(locationId),
+    available,
+    updated_at: new Date().toISOString(),
+    admin_graphql_api_id: `gid://shopify/InventoryLevel/${numeric(locationId)}?inventory_item_id=${numeric(itemId)}`,
+  };
 }
 
 const ROUTE = /^\/store\/([a-z0-9][a-z0-9-]*\.myshopify\.com)(\/admin\/.*)$/;
@@ -68,7 +82,14 @@ export async function startShopifyEmulator(options: {
         if (typeof auth === "string") {
           return send(response, 401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
         }
-        return send(response, 200, await admin.execute(shop, body));
+        const result = await admin.execute(shop, body);
+        // Fault: the change was applied but its answer is lost on the way back.
+        const adjusted = (result as { data?: { inventoryAdjustQuantities?: { inventoryAdjustmentGroup?: unknown } } }).data?.inventoryAdjustQuantities?.inventoryAdjustmentGroup;
+        if (adjusted && state.faults.dropAdjustAnswers > 0) {
+          state.faults.dropAdjustAnswers -= 1;
+          return send(response, 502, { errors: "Bad Gateway" });
+        }
+        return send(response, 200, result);
       }
       return send(response, 404, { errors: "Not Found" });
     } catch (error) {
@@ -79,11 +100,25 @@ export async function startShopifyEmulator(options: {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
+  const inFlight = new Set<Promise<unknown>>();
+  // A shop subscribed to inventory_levels/update hears of every level change, after the answer.
+  state.onInventoryLevelChange = (shop, item, locationId, available) => {
+    if (!shop.webhookSubscriptions.has("inventory_levels/update") || !emulator.appUrl) return;
+    const payload = inventoryLevelPayload(item.id, locationId, available);
+    const job = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => emulator.webhooks.deliver({ topic: "inventory_levels/update", shop: shop.domain, payload }))
+      .catch(() => undefined);
+    inFlight.add(job);
+    void job.finally(() => inFlight.delete(job));
+  };
   const emulator: ShopifyEmulator = {
     url: `http://127.0.0.1:${port}`,
     state,
     graphql: admin,
     appUrl: options.appUrl ?? "",
+    webhooksSettled: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
     webhooks: new WebhookSender(() => emulator.appUrl, options.apiSecret),
     close: () =>
       new Promise<void>((resolve) => {

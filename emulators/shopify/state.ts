@@ -1,6 +1,6 @@
 // The emulated Shopify: shops, their tokens and their data, in memory.
 import { randomBytes } from "node:crypto";
-import { Inventory } from "./inventory";
+import { Inventory, type EmulatedInventoryItem } from "./inventory";
 import { newOrder, type EmulatedOrder } from "./orders";
 
 export interface AccessToken {
@@ -28,7 +28,14 @@ export interface EmulatedShop {
   inventory: Inventory;
   /** The app's web pixel on this shop, if created (one per app per shop). */
   webPixel: { id: string; settings: string } | null;
+  /**
+   * Topics the app subscribes to on this shop ("inventory_levels/update"), for the
+   * webhooks the emulator sends by itself. Tests opt in: empty by default.
+   */
+  webhookSubscriptions: Set<string>;
 }
+
+export type InventoryLevelListener = (shop: EmulatedShop, item: EmulatedInventoryItem, locationId: string, available: number) => void;
 
 export interface TokenRequestCounts {
   token_exchange: number;
@@ -43,6 +50,8 @@ export interface Faults {
   accessTokenLifetimeSeconds: number;
   /** Milliseconds the token endpoint waits before answering. */
   tokenLatencyMs: number;
+  /** The next N applied inventoryAdjustQuantities answer 502 instead (the change is kept: a lost answer). */
+  dropAdjustAnswers: number;
 }
 
 export class ShopifyState {
@@ -50,7 +59,9 @@ export class ShopifyState {
   readonly accessTokens = new Map<string, AccessToken>();
   readonly refreshTokens = new Map<string, RefreshToken>();
   readonly tokenRequests: TokenRequestCounts = { token_exchange: 0, refresh_token: 0, authorization_code: 0 };
-  readonly faults: Faults = { omitExpiresIn: false, accessTokenLifetimeSeconds: 3600, tokenLatencyMs: 0 };
+  readonly faults: Faults = { omitExpiresIn: false, accessTokenLifetimeSeconds: 3600, tokenLatencyMs: 0, dropAdjustAnswers: 0 };
+  /** Told of every change of an inventory level in any shop (the server sends inventory_levels/update). */
+  onInventoryLevelChange: InventoryLevelListener | null = null;
 
   constructor(
     readonly apiKey: string,
@@ -66,7 +77,9 @@ export class ShopifyState {
       orders: [],
       inventory: new Inventory(),
       webPixel: null,
+      webhookSubscriptions: new Set(overrides.webhookSubscriptions ?? []),
     };
+    shop.inventory.onLevelChange = (item, locationId, available) => this.onInventoryLevelChange?.(shop, item, locationId, available);
     this.shops.set(domain, shop);
     return shop;
   }

@@ -132,6 +132,14 @@ export function buildVariation(state: WooState, parent: WooProduct, input: WooVa
   };
 }
 
+/** The merchant types a new stock quantity in wp-admin (stock management turns on, as the form does). */
+export function setStockQuantity(state: WooState, item: WooProduct | WooVariation, quantity: number): void {
+  item.manage_stock = true;
+  item.stock_quantity = stockAmount(quantity);
+  deriveStockStatus(item);
+  touch(state, item);
+}
+
 /** Changes stock by `delta` when stock is managed (order placement or cancellation). */
 export function adjustStock(state: WooState, item: WooProduct | WooVariation, delta: number): void {
   if (!item.manage_stock || item.stock_quantity === null) return;
@@ -296,7 +304,10 @@ const variationOps = (ctx: RestContext): Operations => ({
     const variation = variationOf(ctx, id);
     if (!variation) return invalidVariation(400);
     const error = applyChanges(ctx.state, variation, item);
-    return error ?? { status: 200, body: variationJson(ctx.state, variation) };
+    if (error) return error;
+    // woocommerce_update_product_variation is one of product.updated's hooks.
+    ctx.state.events.schedule("product.updated", variation.id);
+    return { status: 200, body: variationJson(ctx.state, variation) };
   },
   remove(id) {
     const variation = variationOf(ctx, id);

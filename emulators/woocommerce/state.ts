@@ -4,7 +4,7 @@
 // posts do, so they are never contiguous per kind.
 import { randomBytes } from "node:crypto";
 import { applyOrderChanges, buildOrder, orderJson, type WooOrder, type WooOrderInput, type WooOrderPatch } from "./orders";
-import { buildProduct, buildVariation, type WooProduct, type WooProductInput, type WooVariation, type WooVariationInput } from "./products";
+import { buildProduct, buildVariation, setStockQuantity, type WooProduct, type WooProductInput, type WooVariation, type WooVariationInput } from "./products";
 import { mysqlDate } from "./php";
 
 export type Permission = "read" | "write" | "read_write";
@@ -284,6 +284,14 @@ export class WooState {
     for (const product of this.products.values()) if (product.sku === sku) return product;
     for (const variation of this.variations.values()) if (variation.sku === sku) return variation;
     return undefined;
+  }
+
+  /** The merchant edits a stock quantity in wp-admin: product.updated goes out unless `deliver` is false. */
+  async setStock(idOrSku: number | string, quantity: number, options: { deliver?: boolean } = {}): Promise<void> {
+    const item = typeof idOrSku === "number" ? (this.products.get(idOrSku) ?? this.variations.get(idOrSku)) : this.findBySku(idOrSku);
+    if (!item) throw new Error(`no product or variation ${idOrSku}`);
+    setStockQuantity(this, item, quantity);
+    if (options.deliver !== false) await this.events.deliver("product.updated", item.id);
   }
 
   /** Stock quantity of a product or variation, by id or SKU; null when stock is not managed. */

@@ -9,7 +9,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { sendRouted } from "./http";
 import { orderJson } from "./orders";
 import { phpJsonEncode } from "./php";
-import { productJson } from "./products";
+import { productJson, variationJson } from "./products";
 import type { PingAttempt, WooState, WooWebhook } from "./state";
 
 export interface WooDelivery {
@@ -130,6 +130,9 @@ export class WooWebhookSender {
     }
     if (resource === "product") {
       const product = this.state.products.get(resourceId);
+      // A variation's product.updated carries the variation as /products/<id> shows it.
+      const variation = product ? undefined : this.state.variations.get(resourceId);
+      if (variation) return variationJson(this.state, variation);
       return product ? productJson(this.state, product) : { code: "woocommerce_rest_product_invalid_id", message: "Invalid ID.", data: { status: 404 } };
     }
     return { id: resourceId };

@@ -15,6 +15,18 @@ export type StockResult =
   | { productId: number; variationId: number | null; ok: true }
   | { productId: number; variationId: number | null; ok: false; code: string; message: string };
 
+/** A product or variation as the inventory catalog import needs it. */
+export interface WooCatalogEntry {
+  id: number;
+  /** The variable product of a variation; 0 for a product. */
+  parentId: number;
+  type: string;
+  sku: string;
+  name: string;
+  manageStock: boolean;
+  stockQuantity: number | null;
+}
+
 export interface ShipmentTracking {
   company: string;
   number: string;
@@ -52,6 +64,30 @@ const batchReplySchema = z
       .nullish(),
   })
   .loose();
+
+/** Products and variations: only the fields the catalog import reads (manage_stock may be "parent" on variations). */
+const catalogEntrySchema = z
+  .object({
+    id: z.number().int(),
+    parent_id: z.number().int().nullish(),
+    type: z.string().nullish(),
+    sku: z.string().nullish(),
+    name: z.string().nullish(),
+    manage_stock: z.union([z.boolean(), z.string()]).nullish(),
+    stock_quantity: z.number().nullish(),
+  })
+  .loose()
+  .transform(
+    (raw): WooCatalogEntry => ({
+      id: raw.id,
+      parentId: raw.parent_id ?? 0,
+      type: raw.type ?? "simple",
+      sku: raw.sku ?? "",
+      name: raw.name ?? "",
+      manageStock: raw.manage_stock === true,
+      stockQuantity: raw.stock_quantity ?? null,
+    }),
+  );
 
 /** WooCommerce's date params: no milliseconds, and GMT because we pass dates_are_gmt. */
 const wooDate = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "");
@@ -124,6 +160,29 @@ export class WooClient {
       // A proxy may strip X-WP-TotalPages: then a full page means there may be more.
       const more = pages === null ? orders.length === WOO_MAX_PER_PAGE : page < pages;
       if (!more || orders.length === 0) return;
+    }
+  }
+
+  /** Every product (any status), one page at a time, by id. */
+  listProducts(): AsyncGenerator<WooCatalogEntry[]> {
+    return this.listCatalog("/products");
+  }
+
+  /** Every variation of a variable product, one page at a time, by id. */
+  listVariations(productId: number): AsyncGenerator<WooCatalogEntry[]> {
+    return this.listCatalog(`/products/${resourceId(productId)}/variations`);
+  }
+
+  private async *listCatalog(path: string): AsyncGenerator<WooCatalogEntry[]> {
+    for (let page = 1; ; page++) {
+      const { data, headers } = await this.transport.request<unknown>("GET", path, {
+        query: { per_page: WOO_MAX_PER_PAGE, page, orderby: "id", order: "asc", status: "any" },
+      });
+      const entries = z.array(catalogEntrySchema).parse(data);
+      if (entries.length > 0) yield entries;
+      const pages = totalPages(headers);
+      const more = pages === null ? entries.length === WOO_MAX_PER_PAGE : page < pages;
+      if (!more || entries.length === 0) return;
     }
   }
 
