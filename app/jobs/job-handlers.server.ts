@@ -11,7 +11,8 @@ import {
   runReleaseApprovalHold,
   sweepFulfillment,
 } from "../fulfillment/pipeline.server";
-import { RETRY_HOLDS_JOB } from "../inventory/job-names";
+import { runCatalogImport, runInventoryPush, runInventoryPushSweep } from "../inventory/channel-sync/index.server";
+import { IMPORT_CATALOG_JOB, PUSH_STOCK_JOB, PUSH_SWEEP_JOB, RETRY_HOLDS_JOB } from "../inventory/job-names";
 import { IMPORT_FILE_JOB, runInventoryImportFile } from "../inventory/bulk-import/index.server";
 import { runStockHoldRetry } from "../inventory/stock-holds.server";
 import { runReconcileJob } from "../orders/reconciliation-jobs.server";
@@ -31,6 +32,9 @@ export const jobHandlers: QueueHandlers = {
   inventory: {
     [RETRY_HOLDS_JOB]: (data) => runStockHoldRetry(data),
     [IMPORT_FILE_JOB]: (data) => runInventoryImportFile(data),
+    [PUSH_STOCK_JOB]: (data, context) => runInventoryPush(data, { jobId: context.jobId }),
+    [IMPORT_CATALOG_JOB]: (data) => runCatalogImport(data),
+    [PUSH_SWEEP_JOB]: () => runInventoryPushSweep(),
   },
   approvals: {},
   inbound: {

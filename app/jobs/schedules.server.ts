@@ -1,5 +1,6 @@
 // Repeating jobs, kept in Redis as BullMQ job schedulers (idempotent to register).
 import { SWEEP_JOB as FULFILLMENT_SWEEP_JOB } from "../fulfillment/job-names";
+import { PUSH_SWEEP_JOB } from "../inventory/job-names";
 import { SWEEP_JOB } from "../webhooks/event-sweeper.server";
 import { getQueue } from "./queues.server";
 
@@ -7,4 +8,6 @@ export async function ensureSchedules(): Promise<void> {
   await getQueue("inbound").upsertJobScheduler("sweep-inbound-events", { every: 60_000 }, { name: SWEEP_JOB, data: {} });
   // Orders whose next step was never enqueued (Redis was down when they arrived).
   await getQueue("fulfillment").upsertJobScheduler("sweep-fulfillment", { every: 5 * 60_000 }, { name: FULFILLMENT_SWEEP_JOB, data: {} });
+  // Items whose channels are behind (a push request lost to a Redis outage, a failed channel call).
+  await getQueue("inventory").upsertJobScheduler("sweep-inventory-push", { every: 60_000 }, { name: PUSH_SWEEP_JOB, data: {} });
 }

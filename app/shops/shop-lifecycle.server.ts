@@ -2,6 +2,7 @@
 // when it uninstalls, in one place.
 import { unscheduleOrderPoll } from "../channels/woocommerce/channel-jobs.server";
 import { getPrisma } from "../db/prisma.server";
+import { requestCatalogImport } from "../inventory/channel-sync/catalog-requests.server";
 import { QueueUnavailableError } from "../jobs/queues.server";
 import { loggerFor } from "../logging/logger.server";
 import { scheduleReconciliation, unscheduleReconciliation } from "../orders/reconciliation-jobs.server";
@@ -27,6 +28,8 @@ export async function onTokenExchanged(session: { shop: string; scope?: string }
     if (!(error instanceof QueueUnavailableError)) throw error;
     logger.warn({ shop: session.shop }, "queue unavailable: reconciliation is scheduled on the next admin visit");
   }
+  // The shop's SKUs come under Rappit; a failure here never fails the install.
+  await requestCatalogImport(shop.id).catch((error: unknown) => logger.warn({ shop: session.shop, err: error }, "catalog import not requested"));
 }
 
 /** app/uninstalled: sessions, channels and scheduled jobs of the shop go. Safe to repeat. */

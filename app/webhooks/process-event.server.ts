@@ -9,6 +9,7 @@ import { forShop, getPrisma, type Database, type ShopDatabase } from "../db/pris
 import { exportCustomerData, redactCustomer } from "../gdpr/customer-data.server";
 import { purgeShop } from "../gdpr/shop-purge.server";
 import { ingestAndRoute } from "../fulfillment/pipeline.server";
+import { reconcileShopifyLevel, reconcileWooProduct } from "../inventory/channel-sync/index.server";
 import { recordRefund } from "../inventory/restocks.server";
 import { orderFromWebhook } from "../shopify/order-mapping";
 import { refundLinesFromWebhook } from "../shopify/refund-mapping";
@@ -32,6 +33,9 @@ async function applyWooCommerceEvent(db: ShopDatabase, event: EventRow): Promise
       const { outcome, restocked } = await ingestWooOrder(db, event.channelId, wooOrderSchema.parse(event.payload));
       return restocked > 0 ? `${outcome} restocked:${restocked}` : outcome;
     }
+    case "product.updated":
+      // Stock edited in WooCommerce: Rappit's quantity wins for a managed SKU.
+      return `stock:${await reconcileWooProduct(db, event.channelId, event.payload)}`;
     default:
       return "ignored";
   }
@@ -52,6 +56,9 @@ async function applyShopifyEvent(db: ShopDatabase, base: Database, shopDomain: s
       const { recorded, restocked } = await recordRefund(db, channel.id, refundLinesFromWebhook(event.payload));
       return `refund-lines:${recorded} restocked:${restocked}`;
     }
+    case "INVENTORY_LEVELS_UPDATE":
+      // Stock edited in Shopify: Rappit's quantity wins for a managed SKU (docs/inventory.md).
+      return `stock:${await reconcileShopifyLevel(db, event.payload)}`;
     case "CUSTOMERS_DATA_REQUEST":
       return `exported:${(await exportCustomerData(db, event.payload)).orders}`;
     case "CUSTOMERS_REDACT":

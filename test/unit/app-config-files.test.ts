@@ -39,7 +39,7 @@ describe.each(files)("%s", (file) => {
     expect(config.webhooks.api_version).toBe(apiVersion);
     const topics = config.webhooks.subscriptions.flatMap((s) => s.topics ?? []);
     expect(topics.sort()).toEqual(
-      ["app/scopes_update", "app/uninstalled", "orders/cancelled", "orders/create", "orders/updated", "refunds/create"],
+      ["app/scopes_update", "app/uninstalled", "inventory_levels/update", "orders/cancelled", "orders/create", "orders/updated", "refunds/create"],
     );
     const compliance = config.webhooks.subscriptions.flatMap((s) => s.compliance_topics ?? []);
     expect(compliance.sort()).toEqual(["customers/data_request", "customers/redact", "shop/redact"]);

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { getConfig } from "../../config/env.server";
 import { forShop, getPrisma, type ShopDatabase } from "../../db/prisma.server";
 import { enqueue, getQueue } from "../../jobs/queues.server";
+import { requestCatalogImport } from "../../inventory/channel-sync/catalog-requests.server";
 import { loggerFor } from "../../logging/logger.server";
 import { openWebhookSecret, sealWebhookSecret, wooClientFor } from "./credentials.server";
 import { ingestWooOrder } from "./order-ingest.server";
@@ -83,6 +84,7 @@ export async function runChannelSetup(data: unknown, logger: Logger = loggerFor(
     await db.channel.updateMany({ where: { id: channelId }, data: { webhookSecret: sealWebhookSecret(channelId, secret), webhookIds: ids } });
     await scheduleOrderPoll(shopId, channelId);
     await requestOrderPoll(shopId, channelId);
+    await requestCatalogImport(shopId); // map the store's SKUs, import quantities of new ones
     logger.info({ channelId, store: store.storeUrl, wooVersion: store.wooVersion }, "WooCommerce channel set up");
     return { verified: true, webhooks: ids.length };
   } catch (error) {
