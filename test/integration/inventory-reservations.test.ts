@@ -13,6 +13,7 @@ const { reserveOrderStock } = await import("~/inventory/reservations.server");
 const { shipOrderStock } = await import("~/inventory/order-stock.server");
 const { recordRefund, recordWooRestocks } = await import("~/inventory/restocks.server");
 const { runStockHoldRetry } = await import("~/inventory/stock-holds.server");
+const { importStock } = await import("~/inventory/bulk-import/index.server");
 const { closeQueues, getQueue } = await import("~/jobs/queues.server");
 const { closeProducerRedis } = await import("~/jobs/redis.server");
 const { buildShop } = await import("../factories/shop.factory");
@@ -358,5 +359,33 @@ describe("no oversell under concurrency", () => {
     }
     expect(rows.filter((row) => row.status === "NEW").length).toBeGreaterThan(0);
     expect(rows.filter((row) => row.status === "ON_HOLD").length).toBeGreaterThan(0);
+  });
+
+  it("a bulk import running alongside multi-line reservations: no deadlock, levels consistent", { timeout: 120_000 }, async () => {
+    const skus = Array.from({ length: 20 }, (_, i) => `MIX-${String.fromCharCode(97 + i)}${i % 2 ? "" : "_"}`);
+    await stock(db, Object.fromEntries(skus.map((sku) => [sku, 1_000])));
+    const orders = [];
+    for (let i = 0; i < 120; i += 1) {
+      const picked = [skus[i % 20], skus[(i + 7) % 20], skus[(i + 13) % 20]];
+      orders.push(await order(db, channelId, picked.map((sku) => [sku, 1] as [string, number])));
+    }
+    const csv = `sku,available\n${skus.map((sku) => `${sku},500`).join("\n")}\n`;
+    const [, imported] = await Promise.all([
+      routeFromProcesses(shopId, orders.map((o) => o.id), 3),
+      (async () => {
+        // Start once the reservers are at work.
+        while ((await db.inventoryReservation.count({ where: { item: { sku: { in: skus } } } })) < 10) await new Promise((resolve) => setTimeout(resolve, 20));
+        return importStock(db, { source: [csv], format: "CSV", actorEmail: null });
+      })(),
+    ]);
+    expect(imported.status).toBe("applied");
+    const after = await levels(db);
+    for (const sku of skus) {
+      const held = await db.inventoryReservation.aggregate({ _sum: { quantity: true }, where: { item: { sku } } });
+      expect(after[sku].reserved).toBe(held._sum.quantity ?? 0);
+      expect(after[sku].available).toBeGreaterThanOrEqual(0);
+      expect(after[sku].available).toBeLessThanOrEqual(500);
+    }
+    expect(await db.order.count({ where: { id: { in: orders.map((o) => o.id) }, status: "NEW" } })).toBe(120);
   });
 });
