@@ -167,6 +167,65 @@ const variables = {
       .default("rappit"),
     purpose: "the app's handle in the Shopify admin (admin.shopify.com/store/<store>/apps/<handle>), for links into the embedded app",
   },
+  APPROVAL_TOKEN_SECRET: {
+    schema: z.string().refine((value) => Buffer.byteLength(value, "utf8") >= 32, "must be at least 32 bytes; generate one with `openssl rand -base64 32`").optional(),
+    purpose:
+      "signs the approval links emailed to admins (HS256, at least 32 bytes, its own secret); required in production. Outside production, when unset, a key is derived from ENCRYPTION_KEY",
+  },
+  APPROVAL_TOKEN_SECRET_OLD: {
+    schema: z.string().refine((value) => Buffer.byteLength(value, "utf8") >= 32, "must be at least 32 bytes; generate one with `openssl rand -base64 32`").optional(),
+    purpose: "the previous APPROVAL_TOKEN_SECRET after a rotation: links signed with it keep working until they expire",
+  },
+  APPROVAL_TOKEN_TTL_HOURS: {
+    schema: z.coerce.number().int().min(1).max(168).default(24),
+    purpose: "how long an emailed approval link works",
+  },
+  EMAIL_FROM: {
+    schema: z.string().min(3).default("Rappit <rappit@localhost>"),
+    purpose: "sender of approval and alert emails, e.g. \"Rappit <approvals@yourdomain.com>\" (a sender verified with your email provider); required in production",
+  },
+  SENDGRID_API_KEY: {
+    schema: z.string().min(1).optional(),
+    purpose: "SendGrid v3 API key: email goes through SendGrid when set, with SMTP_URL as the fallback",
+  },
+  SENDGRID_API_ORIGIN: {
+    schema: z.url().optional(),
+    purpose: "development and test only: origin of a SendGrid emulator that replaces https://api.sendgrid.com; refused in production",
+  },
+  SMTP_URL: {
+    schema: z
+      .string()
+      .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+      .optional(),
+    purpose: "SMTP server for email (smtps://user:pass@host:465): the default transport in development, the fallback when SendGrid fails",
+  },
+  WHATSAPP_TOKEN: {
+    schema: z.string().min(1).optional(),
+    purpose: "WhatsApp Cloud API access token (a system user token); buyers get WhatsApp templates only when this and WHATSAPP_PHONE_NUMBER_ID are set",
+  },
+  WHATSAPP_PHONE_NUMBER_ID: {
+    schema: z.string().regex(/^\d+$/, "digits only").optional(),
+    purpose: "the WhatsApp business phone number id messages are sent from",
+  },
+  WHATSAPP_APP_SECRET: {
+    schema: z.string().min(1).optional(),
+    purpose: "the Meta app secret: verifies X-Hub-Signature-256 on POST /webhooks/whatsapp",
+  },
+  WHATSAPP_VERIFY_TOKEN: {
+    schema: z.string().min(8).optional(),
+    purpose: "the verify token you entered in Meta's webhook settings: GET /webhooks/whatsapp answers the challenge only for it",
+  },
+  WHATSAPP_API_VERSION: {
+    schema: z
+      .string()
+      .regex(/^v\d+\.\d+$/, "like v23.0")
+      .default("v23.0"),
+    purpose: "Graph API version of WhatsApp calls",
+  },
+  WHATSAPP_API_ORIGIN: {
+    schema: z.url().optional(),
+    purpose: "development and test only: origin of a WhatsApp Cloud API emulator that replaces https://graph.facebook.com; refused in production",
+  },
   DEMO_MODE: {
     schema: booleanFlag.default(false),
     purpose: "set by `npm run demo`: local defaults, never in production",
@@ -201,7 +260,7 @@ const OTHER_SECRETS = ["SHOPIFY_API_SECRET", "APPROVAL_TOKEN_SECRET", "APPROVAL_
 /** Parses an environment; throws ConfigError naming every bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   const config = parseWith(configSchema, env) as AppConfig;
-  const problems = [...encryptionKeyProblems(config, env), ...productionProblems(config)];
+  const problems = [...encryptionKeyProblems(config, env), ...approvalSecretProblems(config), ...productionProblems(config)];
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -228,6 +287,20 @@ function parseWith(schema: z.ZodObject, env: Record<string, string | undefined>)
     return `${key} ${what}: ${variables[key].purpose}`;
   });
   throw new ConfigError(problems);
+}
+
+/** The approval token secret must be its own: never the app secret or the encryption key. */
+function approvalSecretProblems(config: AppConfig): string[] {
+  const problems: string[] = [];
+  for (const key of ["APPROVAL_TOKEN_SECRET", "APPROVAL_TOKEN_SECRET_OLD"] as const) {
+    const value = config[key];
+    if (!value) continue;
+    if (value === config.SHOPIFY_API_SECRET) problems.push(`${key} is invalid (it equals SHOPIFY_API_SECRET; it must be its own secret)`);
+  }
+  if (config.APPROVAL_TOKEN_SECRET && config.APPROVAL_TOKEN_SECRET === config.APPROVAL_TOKEN_SECRET_OLD) {
+    problems.push("APPROVAL_TOKEN_SECRET_OLD is invalid (it equals APPROVAL_TOKEN_SECRET: after a rotation the old secret is the previous one)");
+  }
+  return problems;
 }
 
 function encryptionKeyProblems(config: AppConfig, env: Record<string, string | undefined>): string[] {
@@ -281,6 +354,16 @@ function productionProblems(config: AppConfig): string[] {
   }
   if (config.WOOCOMMERCE_ALLOW_INSECURE_STORES) {
     problems.push("WOOCOMMERCE_ALLOW_INSECURE_STORES is set: http and private-address stores are refused in production");
+  }
+  for (const key of ["SENDGRID_API_ORIGIN", "WHATSAPP_API_ORIGIN"] as const) {
+    if (config[key]) problems.push(`${key} is set: routing messages to an emulator is refused in production`);
+  }
+  if (!config.APPROVAL_TOKEN_SECRET) problems.push(`APPROVAL_TOKEN_SECRET is missing: ${variables.APPROVAL_TOKEN_SECRET.purpose}`);
+  if (!config.SENDGRID_API_KEY && !config.SMTP_URL) {
+    problems.push("SENDGRID_API_KEY or SMTP_URL is missing: approval emails need a way out (SendGrid, SMTP, or both)");
+  }
+  if (config.EMAIL_FROM === variables.EMAIL_FROM.schema.parse(undefined)) {
+    problems.push(`EMAIL_FROM is missing: ${variables.EMAIL_FROM.purpose}`);
   }
   if (!config.SHOPIFY_APP_URL.startsWith("https://")) {
     problems.push("SHOPIFY_APP_URL must be https in production");

@@ -37,6 +37,7 @@ export const jobHandlers: QueueHandlers = {
     [PUSH_SWEEP_JOB]: () => runInventoryPushSweep(),
   },
   approvals: {},
+  notifications: {},
   inbound: {
     [PROCESS_EVENT_JOB]: (data) => processInboundEvent(data),
     [SWEEP_JOB]: () => sweepUnprocessedEvents(),

@@ -67,6 +67,16 @@ export const merchantRowData: Record<string, (db: ShopDatabase) => Promise<Recor
     return { orderId: order.id, inventoryItemId: (await inventoryItem(db)).id, quantity: 1 };
   },
   InventoryImport: async () => ({ format: "CSV", fileName: "stock.csv" }),
+  Approval: async (db) => {
+    const order = await db.order.create({ data: { shopId: db.$shopId(), ...orderData((await channel(db)).id) } });
+    return { orderId: order.id, approverEmails: ["owner@example.com"], expiresAt: new Date(Date.now() + 3600_000) };
+  },
+  ApprovalToken: async (db) => {
+    const order = await db.order.create({ data: { shopId: db.$shopId(), ...orderData((await channel(db)).id) } });
+    const approval = await db.approval.create({ data: { shopId: db.$shopId(), orderId: order.id, approverEmails: [], expiresAt: new Date(Date.now() + 3600_000) } });
+    return { id: randomUUID(), approvalId: approval.id, email: "owner@example.com", tokenHash: randomUUID(), expiresAt: new Date(Date.now() + 3600_000) };
+  },
+  MessageLog: async () => ({ channel: "EMAIL", recipient: "owner@example.com", template: "approval-request", content: {}, dedupeKey: randomUUID() }),
   DeadLetter: async () => ({
     queue: "fulfillment",
     jobName: "fulfillment.fulfill-order",

@@ -79,7 +79,7 @@ describe("/app/jobs", () => {
     expect(data.error).toBeNull();
     expect(data.overview.queuesUnavailable).toBeNull();
     const byQueue = Object.fromEntries(data.overview.queues.map((row) => [row.queue, row]));
-    expect(Object.keys(byQueue)).toEqual(["fulfillment", "inventory", "approvals", "inbound", "sync"]);
+    expect(Object.keys(byQueue)).toEqual(["fulfillment", "inventory", "approvals", "notifications", "inbound", "sync"]);
     // Global (all shops): the other shop's waiting job counts here too.
     expect(byQueue.inventory.global).toEqual({ waiting: 1, active: 0, delayed: 0, failed: 0, completed: 0 });
     expect(byQueue.sync.global).toMatchObject({ delayed: 1, waiting: 0 });

@@ -66,6 +66,19 @@ describe("configuration", () => {
     expect(problems.join("\n")).toMatch(/DEMO_MODE is set/);
     expect(problems.join("\n")).toMatch(/SHOPIFY_API_ORIGIN is set: routing Shopify calls to an emulator is refused/);
     expect(problems.join("\n")).toMatch(/SHOPIFY_APP_URL must be https/);
+    expect(problems.join("\n")).toMatch(/APPROVAL_TOKEN_SECRET is missing/);
+    expect(problems.join("\n")).toMatch(/SENDGRID_API_KEY or SMTP_URL is missing/);
+    expect(problems.join("\n")).toMatch(/EMAIL_FROM is missing/);
+  });
+
+  it("refuses an approval token secret that is short or reuses another secret", () => {
+    expect(problemsOf({ ...valid, APPROVAL_TOKEN_SECRET: "short" })[0]).toMatch(/^APPROVAL_TOKEN_SECRET is invalid \(must be at least 32 bytes/);
+    expect(problemsOf({ ...valid, APPROVAL_TOKEN_SECRET: valid.SHOPIFY_API_SECRET.padEnd(32, "x"), SHOPIFY_API_SECRET: valid.SHOPIFY_API_SECRET.padEnd(32, "x") }).join("\n")).toMatch(
+      /APPROVAL_TOKEN_SECRET is invalid \(it equals SHOPIFY_API_SECRET/,
+    );
+    const secret = "s".repeat(40);
+    expect(problemsOf({ ...valid, APPROVAL_TOKEN_SECRET: secret, APPROVAL_TOKEN_SECRET_OLD: secret }).join("\n")).toMatch(/APPROVAL_TOKEN_SECRET_OLD is invalid/);
+    expect(parseConfig({ ...valid, APPROVAL_TOKEN_SECRET: secret }).APPROVAL_TOKEN_SECRET).toBe(secret);
   });
 
   it("refuses an encryption key that is missing, of the wrong length, or malformed", () => {
