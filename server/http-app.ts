@@ -6,6 +6,13 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+import type { RappitLoadContext } from "../app/http/client-ip";
+
+/** TRUST_PROXY: "loopback" (default), a hop count, or comma-separated addresses/CIDRs. */
+function trustProxySetting(value: string | undefined): string | number {
+  if (!value) return "loopback";
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
 
 export interface HttpApp {
   server: Server;
@@ -20,6 +27,10 @@ export async function startHttpApp(options: {
 }): Promise<HttpApp> {
   const app = express();
   app.disable("x-powered-by");
+  // Which proxies in front of us may name the client (X-Forwarded-For): rate limits and
+  // the audit trail key on the client's address, not the load balancer's.
+  app.set("trust proxy", trustProxySetting(process.env.TRUST_PROXY));
+  const getLoadContext = (req: express.Request): RappitLoadContext => ({ clientIp: req.ip ?? null });
   let closeVite: (() => Promise<void>) | undefined;
 
   if (options.mode === "development") {
@@ -37,6 +48,7 @@ export async function startHttpApp(options: {
       "*",
       createRequestHandler({
         build: () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
+        getLoadContext,
       }),
     );
   } else {
@@ -45,7 +57,7 @@ export async function startHttpApp(options: {
     // Fingerprinted assets are immutable; everything else in public/ may change.
     app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
     app.use(express.static("build/client", { maxAge: "1h" }));
-    app.all("*", createRequestHandler({ build }));
+    app.all("*", createRequestHandler({ build, getLoadContext }));
   }
 
   const server = createServer(app);

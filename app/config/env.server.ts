@@ -226,6 +226,11 @@ const variables = {
     schema: z.url().optional(),
     purpose: "development and test only: origin of a WhatsApp Cloud API emulator that replaces https://graph.facebook.com; refused in production",
   },
+  TRUST_PROXY: {
+    schema: z.string().min(1).default("loopback"),
+    purpose:
+      "which proxies may name the client in X-Forwarded-For (Express `trust proxy`): \"loopback\", a hop count such as 1 behind one load balancer, or addresses/CIDRs",
+  },
   DEMO_MODE: {
     schema: booleanFlag.default(false),
     purpose: "set by `npm run demo`: local defaults, never in production",

@@ -3,14 +3,17 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { acceptWooCallback } from "~/channels/woocommerce/connect.server";
 import { getPrisma } from "~/db/prisma.server";
+import { clientIpOf } from "~/http/client-ip";
 import { methodNotAllowed } from "~/http/responses";
+import { enforceRateLimit } from "~/security/rate-limits.server";
 import { loggerFor } from "~/logging/logger.server";
 
 const logger = loggerFor("woocommerce-connect");
 const MAX_BODY_BYTES = 16 * 1024;
 
-export const action = async ({ request }: ActionFunctionArgs) => {
+export const action = async ({ request, context }: ActionFunctionArgs) => {
   if (request.method !== "POST") return methodNotAllowed(["POST"]);
+  await enforceRateLimit("woocommerceCallback", clientIpOf(context));
   const raw = await request.text();
   if (raw.length > MAX_BODY_BYTES) return Response.json({ error: "body too large" }, { status: 413 });
   let body: unknown;
