@@ -18,5 +18,6 @@ export const AUDIT_ACTIONS = [
   "CUSTOMER_REDACTED",
   "INVENTORY_ADJUSTED",
   "INVENTORY_IMPORTED",
+  "MESSAGE_RESENT",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
