@@ -2,7 +2,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { forShop, getPrisma } from "~/db/prisma.server";
 import { importById } from "~/inventory/stock-queries.server";
-import { csvLine } from "~/inventory/csv-report";
+import { csvLine } from "~/http/csv";
 import { authenticate } from "~/shopify.server";
 import { shopOfSession } from "~/shops/current-shop.server";
 

@@ -27,9 +27,11 @@ export default function App() {
         <Link to="/app/inventory">Inventory</Link>
         <Link to="/app/connections">Connections</Link>
         <Link to="/app/carriers">Carriers</Link>
+        <Link to="/app/messages">Messages</Link>
         <Link to="/app/jobs">Jobs</Link>
         <Link to="/app/activity">Activity</Link>
         <Link to="/app/privacy">Data requests</Link>
+        <Link to="/app/settings">Settings</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

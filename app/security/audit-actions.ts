@@ -19,5 +19,6 @@ export const AUDIT_ACTIONS = [
   "INVENTORY_ADJUSTED",
   "INVENTORY_IMPORTED",
   "MESSAGE_RESENT",
+  "SETTINGS_CHANGED",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
