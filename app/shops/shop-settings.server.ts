@@ -29,7 +29,8 @@ export type SettingsField = "approverEmails" | "whatsappLanguage" | "whatsappApp
 export type SettingsErrors = Partial<Record<SettingsField, string>>;
 
 const storedTemplates = z.object({
-  language: z.string(),
+  // Sending falls back to en_US when no language is stored (app/notifications); show the same.
+  language: z.string().nullish().transform((value) => value || "en_US"),
   approved: z.string().nullish(),
   rejected: z.string().nullish(),
   shipped: z.string().nullish(),
