@@ -11,6 +11,8 @@ import {
   runReleaseApprovalHold,
   sweepFulfillment,
 } from "../fulfillment/pipeline.server";
+import { SEND_MESSAGE_JOB, SWEEP_MESSAGES_JOB } from "../notifications/job-names";
+import { runSendMessage, sweepQueuedMessages } from "../notifications/send-message.server";
 import { runCatalogImport, runInventoryPush, runInventoryPushSweep } from "../inventory/channel-sync/index.server";
 import { IMPORT_CATALOG_JOB, PUSH_STOCK_JOB, PUSH_SWEEP_JOB, RETRY_HOLDS_JOB } from "../inventory/job-names";
 import { IMPORT_FILE_JOB, runInventoryImportFile } from "../inventory/bulk-import/index.server";
@@ -37,7 +39,10 @@ export const jobHandlers: QueueHandlers = {
     [PUSH_SWEEP_JOB]: () => runInventoryPushSweep(),
   },
   approvals: {},
-  notifications: {},
+  notifications: {
+    [SEND_MESSAGE_JOB]: (data, context) => runSendMessage(data, context),
+    [SWEEP_MESSAGES_JOB]: () => sweepQueuedMessages(),
+  },
   inbound: {
     [PROCESS_EVENT_JOB]: (data) => processInboundEvent(data),
     [SWEEP_JOB]: () => sweepUnprocessedEvents(),
