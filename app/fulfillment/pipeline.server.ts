@@ -18,6 +18,8 @@ import { FULFILL_JOB, HOLD_JOB, RELEASE_JOB } from "./job-names";
 import { takeShopTurn } from "./shop-fairness.server";
 import { trackingFor } from "./tracking-links";
 import { releaseOrderStock, reserveOrHold, shipOrderStock } from "../inventory/order-stock.server";
+import { requestApproval } from "../approvals/request.server";
+import { cancelPendingApproval } from "../approvals/system-cancel.server";
 
 export { FULFILL_JOB, HOLD_JOB, RELEASE_JOB, SWEEP_JOB } from "./job-names";
 
@@ -78,6 +80,7 @@ export async function routeReservedOrder(db: ShopDatabase, orderId: string): Pro
   if (order.cod) {
     await transitionOrder(db, order.id, "PENDING_APPROVAL", { actor: SYSTEM, reason: "cash on delivery: needs approval" });
     if (order.channel.type === "SHOPIFY") await enqueueStep(HOLD_JOB, "hold", db.$shopId(), order.id);
+    await requestApproval(db, order.id);
     return "PENDING_APPROVAL";
   }
   const canShip = await db.shippingAccount.count({ where: { status: "CONNECTED", OR: [{ isDefault: true }, { useFor: { not: null } }] } });
@@ -109,6 +112,7 @@ export async function cancelOrder(db: ShopDatabase, orderId: string): Promise<vo
     await transitionOrder(db, orderId, "CANCELLED", { actor: SYSTEM, reason: "cancelled on the sales channel" });
     await db.shipment.updateMany({ where: { orderId, status: "PURCHASED", channelFulfillmentId: null }, data: { voidRequested: true } });
   }
+  await cancelPendingApproval(db, orderId);
   await releaseOrderStock(db, orderId);
 }
 

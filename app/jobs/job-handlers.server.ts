@@ -1,5 +1,8 @@
 // Which function runs each job, per queue. Capabilities register their jobs
 // here; a job name with no entry fails without retries, so a typo can never loop.
+import { runApplyDecision, sweepApprovals } from "../approvals/effects.server";
+import { APPLY_DECISION_JOB, REQUEST_JOB as APPROVAL_REQUEST_JOB, SWEEP_JOB as APPROVALS_SWEEP_JOB } from "../approvals/job-names";
+import { runApprovalRequest } from "../approvals/request-job.server";
 import { POLL_JOB, SETUP_JOB, runChannelSetup, runOrderPoll } from "../channels/woocommerce/channel-jobs.server";
 import {
   FULFILL_JOB,
@@ -38,7 +41,11 @@ export const jobHandlers: QueueHandlers = {
     [IMPORT_CATALOG_JOB]: (data) => runCatalogImport(data),
     [PUSH_SWEEP_JOB]: () => runInventoryPushSweep(),
   },
-  approvals: {},
+  approvals: {
+    [APPROVAL_REQUEST_JOB]: (data) => runApprovalRequest(data),
+    [APPLY_DECISION_JOB]: (data) => runApplyDecision(data),
+    [APPROVALS_SWEEP_JOB]: () => sweepApprovals(),
+  },
   notifications: {
     [SEND_MESSAGE_JOB]: (data, context) => runSendMessage(data, context),
     [SWEEP_MESSAGES_JOB]: () => sweepQueuedMessages(),

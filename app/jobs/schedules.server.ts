@@ -1,4 +1,5 @@
 // Repeating jobs, kept in Redis as BullMQ job schedulers (idempotent to register).
+import { SWEEP_JOB as APPROVALS_SWEEP_JOB } from "../approvals/job-names";
 import { SWEEP_JOB as FULFILLMENT_SWEEP_JOB } from "../fulfillment/job-names";
 import { PUSH_SWEEP_JOB } from "../inventory/job-names";
 import { SWEEP_MESSAGES_JOB } from "../notifications/job-names";
@@ -11,6 +12,8 @@ export async function ensureSchedules(): Promise<void> {
   await getQueue("fulfillment").upsertJobScheduler("sweep-fulfillment", { every: 5 * 60_000 }, { name: FULFILLMENT_SWEEP_JOB, data: {} });
   // Items whose channels are behind (a push request lost to a Redis outage, a failed channel call).
   await getQueue("inventory").upsertJobScheduler("sweep-inventory-push", { every: 60_000 }, { name: PUSH_SWEEP_JOB, data: {} });
+  // Decided approvals whose effects never ran, pending ones whose emails were never queued.
+  await getQueue("approvals").upsertJobScheduler("sweep-approvals", { every: 60_000 }, { name: APPROVALS_SWEEP_JOB, data: {} });
   // Messages queued while Redis was down, or whose send job was lost.
   await getQueue("notifications").upsertJobScheduler("sweep-messages", { every: 60_000 }, { name: SWEEP_MESSAGES_JOB, data: {} });
 }

@@ -24,6 +24,7 @@ export default function App() {
           Home
         </Link>
         <Link to="/app/orders">Orders</Link>
+        <Link to="/app/approvals">Approvals</Link>
         <Link to="/app/inventory">Inventory</Link>
         <Link to="/app/connections">Connections</Link>
         <Link to="/app/carriers">Carriers</Link>

@@ -34,7 +34,7 @@ const schema = buildSchema(`
   type WebPixel { id: ID! settings: String! }
   type WebPixelUserError { field: [String!] message: String! code: String }
   type WebPixelPayload { webPixel: WebPixel userErrors: [WebPixelUserError!]! }
-  type Shop { id: ID! name: String! currencyCode: String! myshopifyDomain: String! }
+  type Shop { id: ID! name: String! email: String! currencyCode: String! myshopifyDomain: String! }
   type Location { id: ID! name: String! isPrimary: Boolean! }
   type MoneyV2 { amount: String! currencyCode: String! }
   type MoneyBag { shopMoney: MoneyV2! }
@@ -73,6 +73,9 @@ const schema = buildSchema(`
     INVENTORY_OUT_OF_STOCK ONLINE_STORE_POST_PURCHASE_CROSS_SELL UNKNOWN_DELIVERY_DATE OTHER
   }
   enum OrderCancelReason { CUSTOMER DECLINED FRAUD INVENTORY OTHER STAFF }
+  input OrderCancelStoreCreditRefundInput { expiresAt: String }
+  "2025-07+: replaces the deprecated refund: Boolean"
+  input OrderCancelRefundMethodInput { originalPaymentMethodsRefund: Boolean storeCreditRefund: OrderCancelStoreCreditRefundInput }
   input FulfillmentOrderHoldInput {
     reason: FulfillmentHoldReason! reasonNotes: String handle: String notifyMerchant: Boolean
   }
@@ -94,7 +97,7 @@ const schema = buildSchema(`
     inventoryAdjustQuantities(input: InventoryAdjustQuantitiesInput!): InventoryAdjustQuantitiesPayload
     webPixelCreate(webPixel: WebPixelInput!): WebPixelPayload
     webPixelUpdate(id: ID!, webPixel: WebPixelInput!): WebPixelPayload
-    orderCancel(orderId: ID!, reason: OrderCancelReason!, refund: Boolean!, restock: Boolean!, notifyCustomer: Boolean, staffNote: String): OrderCancelPayload
+    orderCancel(orderId: ID!, reason: OrderCancelReason!, refund: Boolean, refundMethod: OrderCancelRefundMethodInput, restock: Boolean!, notifyCustomer: Boolean, staffNote: String): OrderCancelPayload
   }
   type PageInfo { hasNextPage: Boolean! endCursor: String }
   type OrderConnection { nodes: [Order!]! pageInfo: PageInfo! }
@@ -220,7 +223,7 @@ export class AdminGraphql {
       source: String(body.query),
       variableValues: body.variables,
       rootValue: {
-        shop: () => ({ id: `gid://shopify/Shop/${shop.name}`, name: shop.name, currencyCode: shop.currencyCode, myshopifyDomain: shop.domain }),
+        shop: () => ({ id: `gid://shopify/Shop/${shop.name}`, name: shop.name, email: shop.email, currencyCode: shop.currencyCode, myshopifyDomain: shop.domain }),
         location: ({ id }: { id?: string }) =>
           !id || id === shop.primaryLocationId
             ? { id: shop.primaryLocationId, name: "Main warehouse", isPrimary: true }
@@ -311,11 +314,18 @@ function fulfillmentResolvers(shop: EmulatedShop, state: ShopifyState) {
       if (result.userErrors.length === 0) touch(order);
       return { fulfillment: result.fulfillment ?? null, userErrors: result.userErrors };
     },
-    orderCancel: ({ orderId, reason, restock, staffNote }: { orderId: string; reason: string; restock: boolean; staffNote?: string }) => {
+    orderCancel: ({ orderId, reason, refund, refundMethod, restock, notifyCustomer, staffNote }: { orderId: string; reason: string; refund?: boolean | null; refundMethod?: { originalPaymentMethodsRefund?: boolean | null } | null; restock: boolean; notifyCustomer?: boolean | null; staffNote?: string }) => {
       const order = shop.orders.find((candidate) => `gid://shopify/Order/${candidate.id}` === orderId);
+      if ((refund === undefined || refund === null) === (refundMethod === undefined || refundMethod === null)) {
+        return { job: null, orderCancelUserErrors: [{ field: ["refundMethod"], message: "Specify exactly one of refund or refundMethod.", code: "INVALID" }] };
+      }
       if (!order) return { job: null, orderCancelUserErrors: [{ field: ["orderId"], message: "Order does not exist.", code: "NOT_FOUND" }] };
       const errors = cancel(order, { reason, restock, staffNote });
-      if (errors.length === 0) touch(order);
+      if (errors.length === 0) {
+        order.staffNote = staffNote;
+        order.cancelOptions = { refund: Boolean(refund ?? refundMethod?.originalPaymentMethodsRefund), notifyCustomer: Boolean(notifyCustomer) };
+        touch(order);
+      }
       return { job: errors.length ? null : { id: `gid://shopify/Job/${order.id}`, done: true }, orderCancelUserErrors: errors };
     },
   };

@@ -11,6 +11,35 @@ export interface TokenReply {
 
 const TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 const OFFLINE = "urn:shopify:params:oauth:token-type:offline-access-token";
+const ONLINE = "urn:shopify:params:oauth:token-type:online-access-token";
+/** Online tokens live about a day, as Shopify's. */
+const ONLINE_LIFETIME_SECONDS = 86_399;
+
+/** An online token for the session token's user: Shopify adds associated_user and no refresh token. */
+function onlineGrant(state: ShopifyState, shop: string, scope: string, userId: string): TokenReply {
+  const access = state.issueAccessToken(shop, scope, false);
+  access.expiresAt = Date.now() + ONLINE_LIFETIME_SECONDS * 1000;
+  const staff = state.staff.get(userId) ?? { email: `staff-${userId}@${shop.replace(".myshopify.com", "")}.example`, emailVerified: true, firstName: `Staff ${userId}`, accountOwner: false };
+  return {
+    status: 200,
+    body: {
+      access_token: access.token,
+      scope,
+      expires_in: ONLINE_LIFETIME_SECONDS,
+      associated_user_scope: scope,
+      associated_user: {
+        id: Number(userId),
+        first_name: staff.firstName,
+        last_name: "Admin",
+        email: staff.email,
+        email_verified: staff.emailVerified,
+        account_owner: staff.accountOwner,
+        locale: "en",
+        collaborator: false,
+      },
+    },
+  };
+}
 
 function oauthError(status: number, error: string, description: string): TokenReply {
   return { status, body: { error, error_description: description } };
@@ -41,8 +70,12 @@ export function handleTokenRequest(state: ShopifyState, shop: string, form: Reco
       if (!claims || claims.dest !== `https://${shop}`) {
         return oauthError(400, "invalid_subject_token", "The session token is invalid or expired");
       }
+      if (form.requested_token_type === ONLINE) {
+        if (!claims.sub || !/^\d+$/.test(claims.sub)) return oauthError(400, "invalid_subject_token", "The session token has no user");
+        return onlineGrant(state, shop, grantedScope, claims.sub);
+      }
       if (form.requested_token_type !== OFFLINE) {
-        return oauthError(400, "invalid_request", "Only offline tokens are emulated");
+        return oauthError(400, "invalid_request", "requested_token_type must be an online or offline access token");
       }
       if (form.expiring !== "1") return oauthError(400, "invalid_request", "Emulated apps must request expiring tokens");
       return grant(state, shop, grantedScope);

@@ -29,6 +29,9 @@ export interface EmulatedOrder {
   fulfillments: EmulatedFulfillment[];
   cancelReason?: string;
   restocked?: boolean;
+  staffNote?: string;
+  /** What orderCancel was asked: refund to the payment method, Shopify's own email to the buyer. */
+  cancelOptions?: { refund: boolean; notifyCustomer: boolean };
 }
 
 let nextId = 450789469;

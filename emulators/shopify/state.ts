@@ -23,6 +23,8 @@ export interface EmulatedShop {
   domain: string;
   name: string;
   currencyCode: string;
+  /** The shop owner's email (Admin API `shop { email }`). */
+  email: string;
   primaryLocationId: string;
   orders: EmulatedOrder[];
   inventory: Inventory;
@@ -60,6 +62,8 @@ export class ShopifyState {
   readonly refreshTokens = new Map<string, RefreshToken>();
   readonly tokenRequests: TokenRequestCounts = { token_exchange: 0, refresh_token: 0, authorization_code: 0 };
   readonly faults: Faults = { omitExpiresIn: false, accessTokenLifetimeSeconds: 3600, tokenLatencyMs: 0, dropAdjustAnswers: 0 };
+  /** Staff accounts by user id (the session token's `sub`): what online token exchange reports as associated_user. */
+  readonly staff = new Map<string, { email: string; emailVerified: boolean; firstName: string; accountOwner: boolean }>();
   /** Told of every change of an inventory level in any shop (the server sends inventory_levels/update). */
   onInventoryLevelChange: InventoryLevelListener | null = null;
 
@@ -73,6 +77,7 @@ export class ShopifyState {
       domain,
       name: overrides.name ?? domain.replace(".myshopify.com", ""),
       currencyCode: overrides.currencyCode ?? "USD",
+      email: overrides.email ?? `owner@${domain.replace(".myshopify.com", "")}.example`,
       primaryLocationId: overrides.primaryLocationId ?? `gid://shopify/Location/${1000 + this.shops.size}`,
       orders: [],
       inventory: new Inventory(),
@@ -100,6 +105,11 @@ export class ShopifyState {
     const updatedAt = new Date(Math.max(Date.now(), Date.parse(order.updatedAt) + 1000)).toISOString();
     Object.assign(order, changes, { updatedAt });
     return order;
+  }
+
+  /** Sets the email Shopify reports for a staff user id in online token exchange. */
+  setStaffEmail(userId: string | number, email: string, options: { emailVerified?: boolean; accountOwner?: boolean } = {}): void {
+    this.staff.set(String(userId), { email, emailVerified: options.emailVerified ?? true, firstName: `Staff ${userId}`, accountOwner: options.accountOwner ?? false });
   }
 
   issueAccessToken(shop: string, scope: string, expiring: boolean): AccessToken {
