@@ -2,11 +2,8 @@
 // was paid, so no refund; the stock restocked; the buyer notified by Rappit, not Shopify)
 // or WooCommerce's order status "cancelled". Both are safe to repeat.
 import type { Logger } from "pino";
-import { getConfig } from "../config/env.server";
 import { getPrisma } from "../db/prisma.server";
-import { openCredentials } from "../channels/woocommerce/credentials.server";
-import { createWooTransport } from "../channels/woocommerce/transport.server";
-import { publicInternetDispatcher } from "../security/public-address.server";
+import { wooClientFor } from "../channels/woocommerce/credentials.server";
 import { pacedRequest } from "../shopify/paced-graphql.server";
 import { offlineAdminClient } from "../shopify/offline-admin.server";
 
@@ -63,14 +60,8 @@ export async function cancelOnChannel(shopId: string, order: OrderForCancel, rea
     throw new ChannelCancelError(`Shopify refused to cancel the order: ${errors.map((error) => error.message).join("; ")}`);
   }
   if (order.channel.type === "WOOCOMMERCE") {
-    const allowInsecure = getConfig().WOOCOMMERCE_ALLOW_INSECURE_STORES;
-    const transport = createWooTransport(
-      { url: order.channel.externalId, credentials: openCredentials(order.channel) },
-      { allowInsecure, dispatcher: allowInsecure ? undefined : publicInternetDispatcher() },
-    );
     if (!/^\d+$/.test(order.externalOrderId)) throw new ChannelCancelError(`not a WooCommerce order id: ${order.externalOrderId}`);
-    // WooCommerce restores the stock of a cancelled order by itself.
-    await transport.request("PUT", `/orders/${order.externalOrderId}`, { body: { status: "cancelled" } });
+    await wooClientFor(order.channel).cancelOrder(order.externalOrderId);
     return "cancelled";
   }
   throw new ChannelCancelError(`cannot cancel orders of a ${order.channel.type} channel`);

@@ -20,6 +20,7 @@ import { trackingFor } from "./tracking-links";
 import { releaseOrderStock, reserveOrHold, shipOrderStock } from "../inventory/order-stock.server";
 import { requestApproval } from "../approvals/request.server";
 import { cancelPendingApproval } from "../approvals/system-cancel.server";
+import { notifyBuyer } from "../notifications/buyer-notifications.server";
 
 export { FULFILL_JOB, HOLD_JOB, RELEASE_JOB, SWEEP_JOB } from "./job-names";
 
@@ -177,6 +178,9 @@ export async function runFulfillment(data: unknown) {
   // Before the state change: a retry after a crash here finds FULFILLING and settles again (a no-op).
   await shipOrderStock(db, order.id);
   await transitionOrder(db, order.id, "FULFILLED", { actor: SYSTEM, reason: `shipped with ${shipment.carrier} ${shipment.trackingNumber}` });
+  // The buyer's "shipped" WhatsApp (once per order: the message is deduplicated on it).
+  const tracking = trackingFor(shipment.carrier, shipment.trackingNumber);
+  await notifyBuyer(db, order.id, "shipped", { carrier: tracking.company, trackingNumber: tracking.number, trackingUrl: tracking.url });
   logger.info({ shopId, orderId, tracking: shipment.trackingNumber }, "order fulfilled");
   return { fulfilled: true, trackingNumber: shipment.trackingNumber };
 }

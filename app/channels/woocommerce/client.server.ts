@@ -186,6 +186,11 @@ export class WooClient {
     }
   }
 
+  /** Cancels an order; WooCommerce puts its stock back itself. Safe to repeat (an absolute status). */
+  async cancelOrder(id: number | string): Promise<void> {
+    await this.transport.request("PUT", `/orders/${resourceId(id)}`, { body: { status: "cancelled" }, idempotent: true });
+  }
+
   async getOrder(id: number | string): Promise<WooOrder> {
     const { data } = await this.transport.request<unknown>("GET", `/orders/${resourceId(id)}`);
     return wooOrderSchema.parse(data);
