@@ -301,6 +301,18 @@ describe("WhatsApp to the buyer", () => {
     expect(failed.error).toContain("131030");
   });
 
+  it("phone numbers become E.164 digits, or nothing when the country cannot be known", async () => {
+    const { toE164Digits } = await import("~/notifications/phone-numbers");
+    expect(toE164Digits("+44 7700 900123")).toBe("447700900123");
+    expect(toE164Digits("0044 7700 900123")).toBe("447700900123");
+    expect(toE164Digits("07700 900123", "GB")).toBe("447700900123");
+    expect(toE164Digits("(415) 555-0134", "US")).toBe("14155550134");
+    expect(toE164Digits("06 12 34 56 78", "FR")).toBe("33612345678");
+    expect(toE164Digits("0612345678")).toBeNull();
+    expect(toE164Digits("+12")).toBeNull();
+    expect(toE164Digits("")).toBeNull();
+  });
+
   it("skipped (null, no row) without a phone or without a template for the event", async () => {
     const db = await shopDb();
     const noPhone = await orderWithPhone(db, null);
