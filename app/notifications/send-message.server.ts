@@ -118,8 +118,10 @@ export async function runSendMessage(data: unknown, context: Pick<JobContext, "a
 
 /**
  * Re-enqueues messages whose job never ran: QUEUED for over a minute (Redis was down when
- * they were queued), or SENDING far past the lease (the job was lost). The job id follows the
- * row's attempts, so a job still waiting is not duplicated; the claim keeps any duplicate from sending.
+ * they were queued, or its job ran before the row was visible), or SENDING far past the lease
+ * (the job was lost). The job id carries the sweep's minute: BullMQ keeps finished jobs for a
+ * while, and re-adding a finished job's id would do nothing. A duplicate of a job still waiting
+ * is harmless: the row's claim lets only one of them send.
  */
 export async function sweepQueuedMessages(options: { db?: Database; olderThanMs?: number; limit?: number } = {}): Promise<{ enqueued: number }> {
   const db = options.db ?? getPrisma();
@@ -138,7 +140,7 @@ export async function sweepQueuedMessages(options: { db?: Database; olderThanMs?
     }),
   );
   for (const row of rows) {
-    await enqueue({ queue: "notifications", name: SEND_MESSAGE_JOB, data: { shopId: row.shopId, messageId: row.id }, jobId: messageJobId(row.id, row.attempts) });
+    await enqueue({ queue: "notifications", name: SEND_MESSAGE_JOB, data: { shopId: row.shopId, messageId: row.id }, jobId: `${messageJobId(row.id, row.attempts)}-s${Math.floor(now / 60_000)}` });
   }
   if (rows.length > 0) logger.info({ enqueued: rows.length }, "queued messages re-enqueued");
   return { enqueued: rows.length };
