@@ -3,7 +3,7 @@
 // the limiter is skipped (and logged) rather than failing the request.
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { getConfig } from "../config/env.server";
-import { getProducerRedis } from "../jobs/redis.server";
+import { getProducerRedis, whenConnected } from "../jobs/redis.server";
 import { loggerFor } from "../logging/logger.server";
 
 const logger = loggerFor("rate-limit");
@@ -39,6 +39,9 @@ function limiterFor(name: RateLimitName): RateLimiterRedis {
 /** Counts one request against `name` for `key`; throws a 429 Response when over the limit. */
 export async function enforceRateLimit(name: RateLimitName, key: string): Promise<void> {
   try {
+    // The shared connection queues nothing while it is not connected (enableOfflineQueue is
+    // off): wait briefly for it, or a fresh process would let its first requests through.
+    await whenConnected(getProducerRedis(), 500);
     await limiterFor(name).consume(key);
   } catch (error) {
     if (error instanceof RateLimiterRes) {
