@@ -9,6 +9,7 @@ import { MERCHANT_MODELS, withSystemContext } from "../security/tenancy";
 
 // Children before parents, so no foreign key stands in the way.
 const PURGE_ORDER = [
+  "PixelEvent",
   "MessageLog",
   "ApprovalToken",
   "Approval",

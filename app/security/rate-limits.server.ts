@@ -16,6 +16,8 @@ export const RATE_LIMITS = {
   approvalPage: { points: 60, duration: 60 },
   /** POST /integrations/woocommerce/callback per client IP. */
   woocommerceCallback: { points: 30, duration: 60 },
+  /** Web pixel events per (shop, client IP): a storefront visitor's checkout sends a handful. */
+  pixelIngest: { points: 120, duration: 60 },
   /** POST /webhooks/whatsapp per client IP (Meta sends from a few addresses, in bursts). */
   whatsappWebhook: { points: 600, duration: 60 },
 } as const;

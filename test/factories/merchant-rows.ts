@@ -76,6 +76,7 @@ export const merchantRowData: Record<string, (db: ShopDatabase) => Promise<Recor
     const approval = await db.approval.create({ data: { shopId: db.$shopId(), orderId: order.id, approverEmails: [], expiresAt: new Date(Date.now() + 3600_000) } });
     return { id: randomUUID(), approvalId: approval.id, email: "owner@example.com", tokenHash: randomUUID(), expiresAt: new Date(Date.now() + 3600_000) };
   },
+  PixelEvent: async () => ({ eventId: randomUUID(), name: "checkout_completed", occurredAt: new Date(), data: {} }),
   MessageLog: async () => ({ channel: "EMAIL", recipient: "owner@example.com", template: "approval-request", content: {}, dedupeKey: randomUUID() }),
   DeadLetter: async () => ({
     queue: "fulfillment",
