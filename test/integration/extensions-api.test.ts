@@ -1,0 +1,159 @@
+import { randomBytes } from "node:crypto";
+import { API_KEY, API_SECRET_KEY, APP_URL, getJwt, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { webhookPayload } from "../../emulators/shopify/orders";
+import { startShopifyEmulator, type ShopifyEmulator } from "../../emulators/shopify/server";
+
+// The order-page extensions' backend: session token auth, CORS, tenancy, and the same
+// decision function and answers as the approval pages (via EXTENSION).
+process.env.QUEUE_PREFIX = `${process.env.QUEUE_PREFIX}-ext-api-${randomBytes(3).toString("hex")}`;
+
+const loadApp = async () => ({
+  db: await import("~/db/prisma.server"),
+  queues: await import("~/jobs/queues.server"),
+  redis: await import("~/jobs/redis.server"),
+  home: await import("~/routes/app._index"),
+  summary: await import("~/routes/api.extensions.orders.$orderId"),
+  decision: await import("~/routes/api.extensions.orders.$orderId.decision"),
+  pipeline: await import("~/fulfillment/pipeline.server"),
+  mapping: await import("~/shopify/order-mapping"),
+});
+let app: Awaited<ReturnType<typeof loadApp>>;
+let shopify: ShopifyEmulator;
+
+beforeAll(async () => {
+  shopify = await startShopifyEmulator({ apiKey: API_KEY, apiSecret: API_SECRET_KEY, scopes: process.env.SCOPES ?? "" });
+  process.env.SHOPIFY_API_ORIGIN = shopify.url;
+  app = await loadApp();
+});
+
+afterAll(async () => {
+  await shopify.close();
+  await app.queues.getQueue("approvals").obliterate({ force: true });
+  await app.queues.closeQueues();
+  await app.redis.closeProducerRedis();
+  await app.db.disconnectPrisma();
+});
+
+async function installedShop() {
+  const domain = `ext-${randomBytes(4).toString("hex")}.myshopify.com`;
+  shopify.state.addShop(domain);
+  const request = await setUpValidRequest(
+    { type: RequestType.Bearer, store: domain.replace(".myshopify.com", ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
+    new Request(`${APP_URL}/app`),
+  );
+  await app.home.loader({ request, params: {}, context: {} });
+  const shop = await app.db.getPrisma().shop.findUniqueOrThrow({ where: { domain } });
+  return { shop, db: app.db.forShop(shop.id), domain };
+}
+
+async function codOrder(shop: { id: string; domain: string }) {
+  const db = app.db.forShop(shop.id);
+  const channel = await db.channel.findFirstOrThrow({ where: { type: "SHOPIFY" } });
+  const emulated = shopify.state.createOrder(shop.domain, {});
+  await app.pipeline.ingestAndRoute(db, channel.id, app.mapping.orderFromWebhook(webhookPayload(emulated)));
+  return { gid: `gid://shopify/Order/${emulated.id}`, order: await db.order.findFirstOrThrow({ where: { externalOrderId: String(emulated.id) } }) };
+}
+
+let nextSub = 91_000;
+async function asAdmin(domain: string, path: string, init: RequestInit & { sub?: number | null } = {}) {
+  const headers = new Headers(init.headers);
+  const sub = init.sub === undefined ? nextSub++ : init.sub;
+  if (sub !== null) {
+    const { token } = await getJwt(domain.replace(".myshopify.com", ""), API_KEY, API_SECRET_KEY, { sub: String(sub) });
+    headers.set("Authorization", `Bearer ${token}`);
+  }
+  headers.set("Origin", "https://extensions.shopifycdn.com");
+  return new Request(`${APP_URL}${path}`, { ...init, headers });
+}
+
+type RouteFn = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<unknown>;
+async function call(fn: unknown, request: Request, orderId: string): Promise<Response> {
+  try {
+    const result = await (fn as RouteFn)({ request, params: { orderId }, context: { clientIp: "203.0.113.20" } });
+    return result as Response;
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+describe("GET /api/extensions/orders/:orderId", () => {
+  it("answers Rappit's state of the order with CORS headers; another shop's order is 404", async () => {
+    const { shop, domain } = await installedShop();
+    const other = await installedShop();
+    const { gid, order } = await codOrder(shop);
+    const path = `/api/extensions/orders/${encodeURIComponent(gid)}`;
+
+    const response = await call(app.summary.loader, await asAdmin(domain, path), gid);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBeTruthy();
+    const body = await response.json();
+    expect(body.order).toMatchObject({ id: order.id, status: "PENDING_APPROVAL", cod: true });
+    expect(body.approval).toMatchObject({ status: "PENDING", decidedAt: null });
+    expect(body.actions).toEqual({ canDecide: true, canBuyLabel: false });
+    // The bare numeric id works too.
+    expect((await call(app.summary.loader, await asAdmin(domain, path), gid.split("/").pop()!)).status).toBe(200);
+
+    expect((await call(app.summary.loader, await asAdmin(other.domain, path), gid)).status).toBe(404);
+    expect((await call(app.summary.loader, await asAdmin(domain, path), "not-an-order")).status).toBe(404);
+    // No session token: the Shopify library refuses (a redirect to its login, or 401) and no data leaves.
+    const anonymous = await call(app.summary.loader, await asAdmin(domain, path, { sub: null }), gid);
+    expect([302, 401]).toContain(anonymous.status);
+    expect(await anonymous.text()).not.toContain(order.id);
+  });
+
+  it("answers a CORS preflight from the loader", async () => {
+    const { domain } = await installedShop();
+    const preflight = await call(
+      app.decision.loader,
+      await asAdmin(domain, "/api/extensions/orders/1/decision", { method: "OPTIONS", sub: null, headers: { "Access-Control-Request-Method": "POST" } }),
+      "1",
+    );
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("Access-Control-Allow-Origin")).toBeTruthy();
+    expect(preflight.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("authorization");
+  });
+});
+
+describe("POST /api/extensions/orders/:orderId/decision", () => {
+  it("decides through the same function as the pages: once, then 409 with who and when", async () => {
+    const { shop, db, domain } = await installedShop();
+    const { gid, order } = await codOrder(shop);
+    const path = `/api/extensions/orders/${encodeURIComponent(gid)}/decision`;
+    const sub = nextSub++;
+    shopify.state.setStaffEmail(sub, "ops@example.com");
+    const post = async (body: unknown, asSub = sub) =>
+      call(app.decision.action, await asAdmin(domain, path, { method: "POST", sub: asSub, body: JSON.stringify(body), headers: { "Content-Type": "application/json" } }), gid);
+
+    const bad = await post({ decision: "MAYBE" });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatch(/APPROVE or REJECT/);
+    const approved = await post({ decision: "APPROVE" });
+    expect(approved.status).toBe(200);
+    expect(approved.headers.get("Access-Control-Allow-Origin")).toBeTruthy();
+    expect((await approved.json()).status).toBe("APPROVED");
+    const approval = await db.approval.findFirstOrThrow({ where: { orderId: order.id } });
+    expect([approval.status, approval.decidedVia, approval.decidedByEmail]).toEqual(["APPROVED", "EXTENSION", "ops@example.com"]);
+
+    const again = await post({ decision: "REJECT", reason: "late" }, nextSub++);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ status: "APPROVED", decidedByEmail: "ops@example.com", decidedVia: "EXTENSION" });
+
+    const get = await call(app.decision.loader, await asAdmin(domain, path), gid);
+    expect(get.status).toBe(405);
+  });
+
+  it("answers 404 for another shop's order and changes nothing", async () => {
+    const { shop, db } = await installedShop();
+    const other = await installedShop();
+    const { gid, order } = await codOrder(shop);
+    const response = await call(
+      app.decision.action,
+      await asAdmin(other.domain, `/api/extensions/orders/${encodeURIComponent(gid)}/decision`, { method: "POST", body: JSON.stringify({ decision: "APPROVE" }) }),
+      gid,
+    );
+    expect(response.status).toBe(404);
+    expect((await db.approval.findFirstOrThrow({ where: { orderId: order.id } })).status).toBe("PENDING");
+  });
+});
