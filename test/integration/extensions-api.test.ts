@@ -15,6 +15,7 @@ const loadApp = async () => ({
   home: await import("~/routes/app._index"),
   summary: await import("~/routes/api.extensions.orders.$orderId"),
   decision: await import("~/routes/api.extensions.orders.$orderId.decision"),
+  retry: await import("~/routes/api.extensions.dead-letters.$id.retry"),
   pipeline: await import("~/fulfillment/pipeline.server"),
   mapping: await import("~/shopify/order-mapping"),
 });
@@ -30,6 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await shopify.close();
   await app.queues.getQueue("approvals").obliterate({ force: true });
+  await app.queues.getQueue("fulfillment").obliterate({ force: true });
   await app.queues.closeQueues();
   await app.redis.closeProducerRedis();
   await app.db.disconnectPrisma();
@@ -68,9 +70,9 @@ async function asAdmin(domain: string, path: string, init: RequestInit & { sub?:
 }
 
 type RouteFn = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<unknown>;
-async function call(fn: unknown, request: Request, orderId: string): Promise<Response> {
+async function call(fn: unknown, request: Request, orderId: string, params: Record<string, string> = { orderId }): Promise<Response> {
   try {
-    const result = await (fn as RouteFn)({ request, params: { orderId }, context: { clientIp: "203.0.113.20" } });
+    const result = await (fn as RouteFn)({ request, params, context: { clientIp: "203.0.113.20" } });
     return result as Response;
   } catch (thrown) {
     if (thrown instanceof Response) return thrown;
@@ -155,5 +157,40 @@ describe("POST /api/extensions/orders/:orderId/decision", () => {
     );
     expect(response.status).toBe(404);
     expect((await db.approval.findFirstOrThrow({ where: { orderId: order.id } })).status).toBe("PENDING");
+  });
+});
+
+describe("POST /api/extensions/dead-letters/:id/retry", () => {
+  it("retries an open dead letter of the shop once; the summary lists it while open; another shop gets 404", async () => {
+    const { shop, db, domain } = await installedShop();
+    const other = await installedShop();
+    const { gid, order } = await codOrder(shop);
+    const now = new Date();
+    const letter = await db.deadLetter.create({
+      data: {
+        shopId: shop.id,
+        queue: "fulfillment",
+        jobName: "fulfillment.fulfill-order",
+        jobId: `fulfill-${order.id}`,
+        payload: { shopId: shop.id, orderId: order.id },
+        error: "FedEx refused the shipment",
+        attempts: 3,
+        firstFailedAt: now,
+        lastFailedAt: now,
+        orderId: order.id,
+      },
+    });
+    const summary = await (await call(app.summary.loader, await asAdmin(domain, "/x"), gid)).json();
+    expect(summary.deadLetters).toEqual([expect.objectContaining({ id: letter.id, error: "FedEx refused the shipment" })]);
+
+    const path = `/api/extensions/dead-letters/${letter.id}/retry`;
+    const foreign = await call(app.retry.action, await asAdmin(other.domain, path, { method: "POST" }), "", { id: letter.id });
+    expect(foreign.status).toBe(404);
+    const retried = await call(app.retry.action, await asAdmin(domain, path, { method: "POST" }), "", { id: letter.id });
+    expect(retried.status).toBe(200);
+    expect((await retried.json()).jobId).toBeTruthy();
+    const twice = await call(app.retry.action, await asAdmin(domain, path, { method: "POST" }), "", { id: letter.id });
+    expect([404, 409]).toContain(twice.status);
+    expect((await db.deadLetter.findUniqueOrThrow({ where: { id: letter.id } })).status).toBe("RETRIED");
   });
 });
