@@ -10,7 +10,8 @@ import type { ShopDatabase } from "../db/prisma.server";
 import { accountForDestination } from "./accounts.server";
 import { connectorFor } from "./carrier-call.server";
 import { NeedsReauthError } from "./core/authorized-call.server";
-import type { CarrierCode, FoundShipment, LabelFormat, PostalAddress, PurchasedLabel } from "./connector";
+import type { CarrierCode, FoundShipment, LabelFormat, PostalAddress, PurchasedLabel, RateQuote } from "./connector";
+import { describeCarrierFailure } from "./failures.server";
 
 /** A problem the merchant must fix before a label can be bought (no retry helps). */
 export class LabelNotPossibleError extends Error {
@@ -74,7 +75,46 @@ function recipientOf(order: { name: string; customerName: string | null; phone: 
 export interface LabelOptions {
   /** A carrier service code from a quote; default: the cheapest quote. */
   service?: string;
+  /** A connected account of the shop chosen by the admin; default: the routing (default / domestic / international). */
+  shippingAccountId?: string;
   weightGrams?: number;
+}
+
+/** Where an order's parcel goes from and to, and what it weighs (the shop's ship-from must be set). */
+async function parcelOf(db: ShopDatabase, order: Parameters<typeof recipientOf>[0] & { lines: Array<{ quantity: number }> }, weightGrams?: number) {
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: db.$shopId() }, select: { shipFrom: true, labelFormat: true } });
+  const from = shipFromSchema.safeParse(shop.shipFrom);
+  if (!from.success) throw new LabelNotPossibleError("Set the ship-from address on the Carriers page first");
+  const to = recipientOf(order);
+  const parcel = { weightGrams: weightGrams ?? Math.max(1, order.lines.reduce((sum, line) => sum + line.quantity, 0)) * DEFAULT_ITEM_GRAMS };
+  return { from: from.data, to, parcel, labelFormat: shop.labelFormat as LabelFormat };
+}
+
+export interface AccountQuotes {
+  id: string;
+  carrier: string;
+  name: string;
+  isDefault: boolean;
+  quotes: RateQuote[];
+  error?: string;
+}
+
+/** Quotes for the order from every connected carrier account; one failing account reports its error, not the call's. */
+export async function quoteOrder(db: ShopDatabase, orderId: string): Promise<AccountQuotes[]> {
+  const order = await db.order.findFirst({ where: { id: orderId }, include: { lines: true } });
+  if (!order) throw new LabelNotPossibleError("Order not found");
+  const { from, to, parcel } = await parcelOf(db, order);
+  const accounts = await db.shippingAccount.findMany({ where: { status: "CONNECTED" }, orderBy: [{ isDefault: "desc" }, { createdAt: "asc" }] });
+  return Promise.all(
+    accounts.map(async (account): Promise<AccountQuotes> => {
+      const base = { id: account.id, carrier: account.carrier, name: account.name, isDefault: account.isDefault };
+      try {
+        return { ...base, quotes: await connectorFor(account).quote({ from, to, parcel }) };
+      } catch (error) {
+        return { ...base, quotes: [], error: describeCarrierFailure(account.carrier as CarrierCode, error).message };
+      }
+    }),
+  );
 }
 
 export async function buyLabelForOrder(db: ShopDatabase, orderId: string, options: LabelOptions = {}) {
@@ -84,19 +124,16 @@ export async function buyLabelForOrder(db: ShopDatabase, orderId: string, option
   if (bought) return bought; // never a second label for the same order
   if (order.cancelledAt) throw new LabelNotPossibleError(`Order ${order.name} is cancelled`);
 
-  const shop = await db.shop.findUniqueOrThrow({ where: { id: db.$shopId() }, select: { shipFrom: true, labelFormat: true } });
-  const from = shipFromSchema.safeParse(shop.shipFrom);
-  if (!from.success) throw new LabelNotPossibleError("Set the ship-from address on the Carriers page first");
-  const to = recipientOf(order);
-  const parcel = { weightGrams: options.weightGrams ?? Math.max(1, order.lines.reduce((sum, line) => sum + line.quantity, 0)) * DEFAULT_ITEM_GRAMS };
-
+  const { from, to, parcel, labelFormat } = await parcelOf(db, order, options.weightGrams);
   const shipment = order.shipments.find((s) => s.status === "PENDING");
+  const chosen = !shipment && options.shippingAccountId ? await db.shippingAccount.findFirst({ where: { id: options.shippingAccountId, status: "CONNECTED" } }) : null;
+  if (!shipment && options.shippingAccountId && !chosen) throw new LabelNotPossibleError("Choose a connected carrier account of this shop");
   const account = shipment
     ? await db.shippingAccount.findFirst({ where: { id: shipment.shippingAccountId } })
-    : await accountForDestination(db, from.data.countryCode, to.countryCode);
+    : (chosen ?? (await accountForDestination(db, from.countryCode, to.countryCode)));
   if (!account || account.status === "DISCONNECTED") throw new LabelNotPossibleError("Connect a carrier account and make it the default on the Carriers page");
   try {
-    return await purchase(db, { order, account, shipment, from: from.data, to, parcel, labelFormat: shop.labelFormat as LabelFormat, service: options.service });
+    return await purchase(db, { order, account, shipment, from, to, parcel, labelFormat, service: options.service });
   } catch (error) {
     if (error instanceof NeedsReauthError) {
       // The carrier refuses the credentials: the Carriers page says so until they are replaced.

@@ -3,6 +3,7 @@ import { API_KEY, API_SECRET_KEY, APP_URL, getJwt, RequestType, setUpValidReques
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webhookPayload } from "../../emulators/shopify/orders";
 import { startShopifyEmulator, type ShopifyEmulator } from "../../emulators/shopify/server";
+import { startFedexEmulator } from "../../emulators/fedex/server";
 
 // The order-page extensions' backend: session token auth, CORS, tenancy, and the same
 // decision function and answers as the approval pages (via EXTENSION).
@@ -16,20 +17,26 @@ const loadApp = async () => ({
   summary: await import("~/routes/api.extensions.orders.$orderId"),
   decision: await import("~/routes/api.extensions.orders.$orderId.decision"),
   retry: await import("~/routes/api.extensions.dead-letters.$id.retry"),
+  rates: await import("~/routes/api.extensions.orders.$orderId.rates"),
+  label: await import("~/routes/api.extensions.orders.$orderId.label"),
+  accounts: await import("~/carriers/accounts.server"),
   pipeline: await import("~/fulfillment/pipeline.server"),
   mapping: await import("~/shopify/order-mapping"),
 });
 let app: Awaited<ReturnType<typeof loadApp>>;
 let shopify: ShopifyEmulator;
+let fedex: Awaited<ReturnType<typeof startFedexEmulator>>;
 
 beforeAll(async () => {
   shopify = await startShopifyEmulator({ apiKey: API_KEY, apiSecret: API_SECRET_KEY, scopes: process.env.SCOPES ?? "" });
+  fedex = await startFedexEmulator();
   process.env.SHOPIFY_API_ORIGIN = shopify.url;
+  process.env.FEDEX_API_ORIGIN = fedex.url;
   app = await loadApp();
 });
 
 afterAll(async () => {
-  await shopify.close();
+  await Promise.all([shopify.close(), fedex.close()]);
   await app.queues.getQueue("approvals").obliterate({ force: true });
   await app.queues.getQueue("fulfillment").obliterate({ force: true });
   await app.queues.closeQueues();
@@ -192,5 +199,66 @@ describe("POST /api/extensions/dead-letters/:id/retry", () => {
     const twice = await call(app.retry.action, await asAdmin(domain, path, { method: "POST" }), "", { id: letter.id });
     expect([404, 409]).toContain(twice.status);
     expect((await db.deadLetter.findUniqueOrThrow({ where: { id: letter.id } })).status).toBe("RETRIED");
+  });
+});
+
+describe("create shipping label from the order page", () => {
+  it("quotes every connected account, buys one label with the admin's choice, and hands the order to fulfillment", async () => {
+    const { shop, db, domain } = await installedShop();
+    const other = await installedShop();
+    const channel = await db.channel.findFirstOrThrow({ where: { type: "SHOPIFY" } });
+    const emulated = shopify.state.createOrder(domain, { gateways: ["shopify_payments"], financialStatus: "paid" });
+    await app.pipeline.ingestAndRoute(db, channel.id, app.mapping.orderFromWebhook(webhookPayload(emulated)));
+    const order = await db.order.findFirstOrThrow({ where: { externalOrderId: String(emulated.id) } });
+    expect(order.status).toBe("NEW"); // no carrier yet: labels by hand
+    const gid = `gid://shopify/Order/${emulated.id}`;
+    const ratesPath = `/api/extensions/orders/${encodeURIComponent(gid)}/rates`;
+
+    // Without a ship-from address there is nothing to quote: a message the admin can act on.
+    const noAddress = await call(app.rates.loader, await asAdmin(domain, ratesPath), gid);
+    expect(noAddress.status).toBe(422);
+    expect((await noAddress.json()).error).toMatch(/ship-from/);
+
+    await db.shop.update({
+      where: { id: shop.id },
+      data: { shipFrom: { name: "Rappit Store", phone: "9015550100", address1: "10 Main St", city: "Memphis", provinceCode: "TN", zip: "38116", countryCode: "US" } },
+    });
+    const credentials = { clientId: `l7${randomBytes(6).toString("hex")}`, clientSecret: randomBytes(12).toString("hex"), accountNumber: String(730_000_000 + Math.floor(Math.random() * 9_999_999)) };
+    fedex.state.addAccount(credentials);
+    const added = await app.accounts.addCarrierAccount(
+      db,
+      { carrier: "FEDEX", environment: "SANDBOX", accountNumber: credentials.accountNumber, credentials: { clientId: credentials.clientId, clientSecret: credentials.clientSecret } },
+      { type: "SYSTEM", id: "test" },
+    );
+    expect(added.ok).toBe(true);
+    const account = await db.shippingAccount.findFirstOrThrow({});
+
+    const rates = await call(app.rates.loader, await asAdmin(domain, ratesPath), gid);
+    expect(rates.status).toBe(200);
+    const { accounts } = await rates.json();
+    expect(accounts).toEqual([expect.objectContaining({ id: account.id, carrier: "FEDEX" })]);
+    expect(accounts[0].quotes.length).toBeGreaterThan(0);
+    const service = accounts[0].quotes[0].service as string;
+
+    const labelPath = `/api/extensions/orders/${encodeURIComponent(gid)}/label`;
+    const post = async (asDomain: string, body: unknown) =>
+      call(app.label.action, await asAdmin(asDomain, labelPath, { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } }), gid);
+    expect((await post(domain, { service })).status).toBe(400);
+    expect((await post(other.domain, { shippingAccountId: account.id, service })).status).toBe(404);
+    const foreignAccount = await post(domain, { shippingAccountId: "00000000-0000-4000-8000-000000000000", service });
+    expect(foreignAccount.status).toBe(422);
+
+    const shipsBefore = fedex.state.counts.ship;
+    const [first, second] = await Promise.all([post(domain, { shippingAccountId: account.id, service }), post(domain, { shippingAccountId: account.id, service })]);
+    const answers = [first.status, second.status].sort();
+    expect(answers[0]).toBe(200); // the other is 200 (same label) or 409 (purchase in progress)
+    expect([200, 409]).toContain(answers[1]);
+    const bought = await (first.status === 200 ? first : second).json();
+    expect(bought).toMatchObject({ carrier: "FEDEX", trackingNumber: expect.any(String), trackingUrl: expect.stringContaining(bought.trackingNumber) });
+    expect(fedex.state.counts.ship - shipsBefore).toBe(1);
+    expect(await db.shipment.count({ where: { orderId: order.id } })).toBe(1);
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("FULFILLING");
+    const jobs = await app.queues.getQueue("fulfillment").getJobs(["waiting", "delayed", "prioritized"]);
+    expect(jobs.some((job) => job.data.orderId === order.id)).toBe(true);
   });
 });
