@@ -4,32 +4,25 @@
 import type { ShopDatabase } from "../db/prisma.server";
 import { trackingFor } from "../fulfillment/tracking-links";
 import { maskRecipient } from "../notifications/message-queries.server";
+import { labelBlocker } from "./label-rules.server";
+import { findShopifyOrder } from "./resolve-order.server";
 
-/** The extension sends Shopify's order gid (gid://shopify/Order/123) or the bare id. */
-export function shopifyOrderIdOf(raw: string): string | null {
-  const match = /^(?:gid:\/\/shopify\/Order\/)?(\d{1,20})$/.exec(raw.trim());
-  return match ? match[1] : null;
-}
-
-export async function findShopifyOrder(db: ShopDatabase, rawOrderId: string) {
-  const externalOrderId = shopifyOrderIdOf(rawOrderId);
-  if (!externalOrderId) return null;
-  return db.order.findFirst({ where: { externalOrderId, channel: { type: "SHOPIFY" } } });
-}
-
-const LABEL_BLOCKING = new Set(["CANCELLED", "FULFILLED", "PENDING_APPROVAL", "REJECTED"]);
+/** Where the block downloads a label: a CORS-enabled route, not the embedded page's. */
+export const labelUrlOf = (shipmentId: string) => `/api/extensions/shipments/${shipmentId}/label`;
 
 export async function orderSummary(db: ShopDatabase, rawOrderId: string) {
   const order = await findShopifyOrder(db, rawOrderId);
   if (!order) return null;
-  const [approval, shipments, deadLetters, messages] = await Promise.all([
+  const [approval, shipments, withDocument, deadLetters, messages] = await Promise.all([
     db.approval.findFirst({ where: { orderId: order.id } }),
-    db.shipment.findMany({ where: { orderId: order.id }, orderBy: { createdAt: "asc" } }),
+    db.shipment.findMany({ where: { orderId: order.id }, orderBy: { createdAt: "asc" }, omit: { label: true } }),
+    // Which labels have a document to download, without loading the documents.
+    db.shipment.findMany({ where: { orderId: order.id, status: "PURCHASED", label: { not: null } }, select: { id: true } }),
     db.deadLetter.findMany({ where: { orderId: order.id, status: "OPEN" }, orderBy: { lastFailedAt: "desc" } }),
     db.messageLog.findMany({ where: { orderId: order.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 5 }),
   ]);
-  const purchased = shipments.some((shipment) => shipment.status === "PURCHASED");
-  const stockHold = order.status === "ON_HOLD" && order.stockReservedAt === null;
+  const downloadable = new Set(withDocument.map((shipment) => shipment.id));
+  const labelExists = shipments.some((shipment) => shipment.status === "PURCHASED");
   return {
     order: {
       id: order.id,
@@ -50,7 +43,7 @@ export async function orderSummary(db: ShopDatabase, rawOrderId: string) {
       decidedByEmail: approval.decidedByEmail,
       decidedVia: approval.decidedVia,
       reason: approval.reason,
-      riskNotes: (approval.riskNotes as Array<{ code: string; text: string }> | null) ?? [],
+      riskNotes: riskNotesOf(approval.riskNotes),
     },
     shipments: shipments.map((shipment) => ({
       id: shipment.id,
@@ -59,7 +52,7 @@ export async function orderSummary(db: ShopDatabase, rawOrderId: string) {
       status: shipment.status,
       trackingNumber: shipment.trackingNumber,
       trackingUrl: shipment.trackingNumber ? trackingFor(shipment.carrier, shipment.trackingNumber).url : null,
-      labelUrl: shipment.label ? `/app/orders/${order.id}/labels/${shipment.id}` : null,
+      labelUrl: downloadable.has(shipment.id) ? labelUrlOf(shipment.id) : null,
       createdAt: shipment.createdAt.toISOString(),
     })),
     deadLetters: deadLetters.map((letter) => ({ id: letter.id, queue: letter.queue, jobName: letter.jobName, error: letter.error, lastFailedAt: letter.lastFailedAt.toISOString() })),
@@ -73,9 +66,18 @@ export async function orderSummary(db: ShopDatabase, rawOrderId: string) {
     })),
     actions: {
       canDecide: approval?.status === "PENDING",
-      canBuyLabel: !purchased && !order.cancelledAt && !LABEL_BLOCKING.has(order.status) && !stockHold,
+      canBuyLabel: !labelExists && labelBlocker(order) === null,
     },
   };
 }
 
 export type OrderSummary = NonNullable<Awaited<ReturnType<typeof orderSummary>>>;
+
+/** Risk notes are JSON written by the risk scorer; only well-formed {code, text} pairs go out. */
+function riskNotesOf(raw: unknown): Array<{ code: string; text: string }> {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((note: unknown) => {
+    const { code, text } = (note ?? {}) as { code?: unknown; text?: unknown };
+    return typeof code === "string" && typeof text === "string" ? [{ code, text }] : [];
+  });
+}

@@ -1,25 +1,11 @@
 // POST /api/extensions/orders/:orderId/label {shippingAccountId, service} — buy the label
 // from the order page. The loader authenticates for the CORS preflight, else 405.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { forShop, getPrisma } from "~/db/prisma.server";
+import { extensionRoute } from "~/extensions-api/context.server";
 import { buyLabelFromExtension } from "~/extensions-api/labels.server";
-import { authenticate } from "~/shopify.server";
-import { shopOfSession } from "~/shops/current-shop.server";
+import { methodNotAllowed } from "~/extensions-api/responses";
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { cors } = await authenticate.admin(request);
-  return cors(Response.json({ error: "Use POST." }, { status: 405, headers: { Allow: "POST" } }));
-};
+export const loader = ({ request }: LoaderFunctionArgs) => extensionRoute(request, async () => methodNotAllowed());
 
-export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session, cors } = await authenticate.admin(request);
-  const shop = await shopOfSession(getPrisma(), session);
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    return cors(Response.json({ error: 'The body must be JSON: {"shippingAccountId", "service"}.' }, { status: 400 }));
-  }
-  const answer = await buyLabelFromExtension(forShop(shop.id), params.orderId ?? "", body);
-  return cors(Response.json(answer.body, { status: answer.status }));
-};
+export const action = ({ request, params }: ActionFunctionArgs) =>
+  extensionRoute(request, (extension) => buyLabelFromExtension(extension, params.orderId ?? "", request));
