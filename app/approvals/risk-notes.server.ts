@@ -1,10 +1,12 @@
 // Why an admin may hesitate before shipping a COD order, from Rappit's own orders of the
 // shop: a first-time buyer, earlier cancelled or rejected orders with the same phone or
-// email, no phone to call before delivery, an unusually large total.
+// email, no phone to call before delivery, an unusually large total; plus what the shop's
+// checkout pixel saw (app/pixel/risk.server.ts), when it saw anything.
 import type { ShopDatabase } from "../db/prisma.server";
+import { pixelRiskNotes, type PixelRiskNote } from "../pixel/risk.server";
 
 export interface RiskNote {
-  code: "FIRST_ORDER" | "EARLIER_CANCELLATIONS" | "NO_PHONE" | "LARGE_TOTAL";
+  code: "FIRST_ORDER" | "EARLIER_CANCELLATIONS" | "NO_PHONE" | "LARGE_TOTAL" | PixelRiskNote["code"];
   text: string;
 }
 
@@ -41,5 +43,6 @@ export async function computeRiskNotes(
   if (average && stats._count._all >= MIN_ORDERS_FOR_AVERAGE && total > LARGE_TOTAL_FACTOR * average) {
     notes.push({ code: "LARGE_TOTAL", text: `Total ${total.toFixed(2)} ${order.currency} is more than ${LARGE_TOTAL_FACTOR}× the shop's average order (${average.toFixed(2)}).` });
   }
+  notes.push(...(await pixelRiskNotes(db, order)));
   return notes;
 }

@@ -41,6 +41,9 @@ export const DEFAULT_SCOPES = [
   "write_inventory",
   "read_products",
   "read_locations",
+  // The checkout web pixel: webPixelCreate/webPixelUpdate (issue 10).
+  "write_pixels",
+  "read_customer_events",
 ].join(",");
 
 // Each entry: the validator and what the variable is for, so an error can say both.

@@ -3,6 +3,7 @@
 import { Prisma } from "@prisma/client";
 import { z } from "zod";
 import type { ShopDatabase } from "../db/prisma.server";
+import { customerEventIds, customerPixelEvents, deleteCustomerPixelEvents } from "../pixel/customer-events.server";
 import { recordAudit } from "../security/audit.server";
 
 const id = z.union([z.string(), z.number()]).transform(String);
@@ -54,8 +55,9 @@ export async function exportCustomerData(db: ShopDatabase, payload: unknown): Pr
   const orderIds = orders.map((order) => order.externalOrderId);
   const refundLines = await db.refundLine.findMany({ where: { externalOrderId: { in: orderIds } } });
   const events = await customerEvents(db, request.customer, orderIds);
+  const pixelEvents = await customerPixelEvents(db, { ...request.customer, orderIds: [...orderIds, ...request.orders_requested] });
   const data = JSON.parse(
-    JSON.stringify({ customer: request.customer, orders, refundLines, webhookEvents: events, generatedAt: new Date() }),
+    JSON.stringify({ customer: request.customer, orders, refundLines, webhookEvents: events, pixelEvents, generatedAt: new Date() }),
   ) as Prisma.InputJsonValue;
 
   const saved = await db.dataExport.upsert({
@@ -86,6 +88,7 @@ export async function redactCustomer(db: ShopDatabase, payload: unknown): Promis
   const orders = await db.order.findMany({ where, select: { id: true, externalOrderId: true } });
   const orderIds = orders.map((order) => order.externalOrderId);
   const events = await customerEvents(db, request.customer, orderIds);
+  const pixelEventIds = await customerEventIds(db, { ...request.customer, orderIds: [...orderIds, ...request.orders_to_redact] });
 
   await db.$transaction(async (tx) => {
     await tx.order.updateMany({
@@ -112,12 +115,14 @@ export async function redactCustomer(db: ShopDatabase, payload: unknown): Promis
     if (request.customer.id) exportsOfCustomer.push({ customerExternalId: request.customer.id });
     if (request.customer.email) exportsOfCustomer.push({ email: { equals: request.customer.email, mode: "insensitive" } });
     if (exportsOfCustomer.length > 0) await tx.dataExport.deleteMany({ where: { OR: exportsOfCustomer } });
+    // Checkout pixel events exist only for risk notes: deleted, not masked.
+    await deleteCustomerPixelEvents(tx, pixelEventIds);
   });
   await recordAudit(db, {
     actor: { type: "WORKER", id: "gdpr" },
     action: "CUSTOMER_REDACTED",
     subject: { type: "Customer", id: request.customer.id ?? "unknown" },
-    after: { orders: orders.length, webhookEvents: events.length },
+    after: { orders: orders.length, webhookEvents: events.length, pixelEvents: pixelEventIds.length },
   });
   return { orders: orders.length, events: events.length };
 }

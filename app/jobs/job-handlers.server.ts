@@ -20,6 +20,8 @@ import { runCatalogImport, runInventoryPush, runInventoryPushSweep } from "../in
 import { IMPORT_CATALOG_JOB, PUSH_STOCK_JOB, PUSH_SWEEP_JOB, RETRY_HOLDS_JOB } from "../inventory/job-names";
 import { IMPORT_FILE_JOB, runInventoryImportFile } from "../inventory/bulk-import/index.server";
 import { runStockHoldRetry } from "../inventory/stock-holds.server";
+import { PURGE_EVENTS_JOB as PIXEL_PURGE_JOB } from "../pixel/job-names";
+import { runPixelRetention } from "../pixel/retention.server";
 import { runReconcileJob } from "../orders/reconciliation-jobs.server";
 import { RECONCILE_JOB } from "../orders/shopify-reconciliation.server";
 import { sweepUnprocessedEvents, SWEEP_JOB } from "../webhooks/event-sweeper.server";
@@ -58,5 +60,6 @@ export const jobHandlers: QueueHandlers = {
     [RECONCILE_JOB]: (data) => runReconcileJob(data),
     [SETUP_JOB]: (data) => runChannelSetup(data),
     [POLL_JOB]: (data) => runOrderPoll(data),
+    [PIXEL_PURGE_JOB]: () => runPixelRetention(),
   },
 };

@@ -7,6 +7,8 @@ import { Badge, Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layou
 import { useEffect, useState } from "react";
 import { getConfig } from "~/config/env.server";
 import { getPrisma } from "~/db/prisma.server";
+import { activatePixel, getPixelStatus } from "~/pixel/activation.server";
+import { ACTIVATE_PIXEL_INTENT, PixelSettingsCard, type PixelActionData } from "~/pixel/pixel-settings-card";
 import { authenticate } from "~/shopify.server";
 import { shopOfSession } from "~/shops/current-shop.server";
 import {
@@ -24,7 +26,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const db = getPrisma();
   const shop = await shopOfSession(db, session);
   // Only booleans and the transport's name leave the server, never the secrets.
-  return json({ settings: await getShopSettings(db, shop.id), setup: messagingSetup(getConfig()), maxApprovers: MAX_APPROVERS });
+  return json({
+    settings: await getShopSettings(db, shop.id),
+    setup: messagingSetup(getConfig()),
+    maxApprovers: MAX_APPROVERS,
+    pixel: await getPixelStatus(db, shop.id),
+  });
 };
 
 type ActionData = { ok: true; message: string; settings: ShopSettings } | { ok: false; message: string; errors: SettingsErrors };
@@ -33,11 +40,17 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, sessionToken } = await authenticate.admin(request);
   const db = getPrisma();
   const shop = await shopOfSession(db, session);
-  const parsed = parseSettingsForm(await request.formData());
+  const form = await request.formData();
+  const actor = { type: "USER" as const, id: sessionToken?.sub ? String(sessionToken.sub) : undefined };
+  if (form.get("intent") === ACTIVATE_PIXEL_INTENT) {
+    const outcome = await activatePixel({ db, shopId: shop.id, actor });
+    const message = outcome.ok ? (outcome.mode === "created" ? "Checkout pixel activated." : "Checkout pixel updated.") : outcome.message;
+    return json<PixelActionData>({ pixel: { ok: outcome.ok, message } }, { status: outcome.ok ? 200 : 422 });
+  }
+  const parsed = parseSettingsForm(form);
   if (!parsed.ok) {
     return json<ActionData>({ ok: false, message: "Nothing was saved: correct the fields marked below.", errors: parsed.errors }, { status: 400 });
   }
-  const actor = { type: "USER" as const, id: sessionToken?.sub ? String(sessionToken.sub) : undefined };
   const { changed, settings } = await saveShopSettings(db, shop.id, parsed.value, actor);
   return json<ActionData>({ ok: true, message: changed ? "Settings saved." : "Nothing changed.", settings });
 };
@@ -55,7 +68,7 @@ function formValues(settings: ShopSettings) {
 const EMAIL_LABELS = { SENDGRID: "SendGrid", SMTP: "SMTP", NONE: "Not configured" } as const;
 
 export default function Settings() {
-  const { settings, setup, maxApprovers } = useLoaderData<typeof loader>();
+  const { settings, setup, maxApprovers, pixel } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionData | undefined;
   const saving = useNavigation().state === "submitting";
   const [values, setValues] = useState(() => formValues(settings));
@@ -123,6 +136,7 @@ export default function Settings() {
               </BlockStack>
             </Card>
           </Layout.AnnotatedSection>
+          <PixelSettingsCard status={pixel} />
           <Layout.AnnotatedSection title="Sending" description="Set by whoever runs Rappit, in its environment.">
             <Card>
               <BlockStack gap="200">

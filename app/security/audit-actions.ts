@@ -20,5 +20,6 @@ export const AUDIT_ACTIONS = [
   "INVENTORY_IMPORTED",
   "MESSAGE_RESENT",
   "SETTINGS_CHANGED",
+  "PIXEL_ACTIVATED",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

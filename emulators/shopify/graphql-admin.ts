@@ -6,6 +6,7 @@ import { cancel, fulfill, hold, releaseHolds, type EmulatedFulfillmentOrder } fr
 import { graphqlNode, matchesQuery, type EmulatedOrder } from "./orders";
 import type { EmulatedInventoryItem } from "./inventory";
 import type { EmulatedShop, ShopifyState } from "./state";
+import { webPixelResolvers } from "./web-pixel";
 
 const schema = buildSchema(`
   "Shopify's idempotency directive; mandatory on inventoryAdjustQuantities from 2026-04."
@@ -30,10 +31,17 @@ const schema = buildSchema(`
     inventoryLevel(locationId: ID!): InventoryLevel
   }
   type InventoryItemConnection { nodes: [InventoryItem!]! pageInfo: PageInfo! }
-  input WebPixelInput { settings: String! }
-  type WebPixel { id: ID! settings: String! }
-  type WebPixelUserError { field: [String!] message: String! code: String }
-  type WebPixelPayload { webPixel: WebPixel userErrors: [WebPixelUserError!]! }
+  "Shopify's JSON scalar: web pixel settings go in as a JSON-encoded string (or an object)."
+  scalar JSON
+  input WebPixelInput { settings: JSON! }
+  type WebPixel { id: ID! settings: JSON! }
+  enum ErrorsWebPixelUserErrorCode {
+    BLANK INVALID_CONFIGURATION_JSON INVALID_RUNTIME_CONTEXT INVALID_SETTINGS INVALID_SETTINGS_DEFINITION
+    NO_EXTENSION NOT_FOUND TAKEN UNEXPECTED_ERROR UNABLE_TO_DELETE
+  }
+  type ErrorsWebPixelUserError { field: [String!] message: String! code: ErrorsWebPixelUserErrorCode }
+  type WebPixelCreatePayload { webPixel: WebPixel userErrors: [ErrorsWebPixelUserError!]! }
+  type WebPixelUpdatePayload { webPixel: WebPixel userErrors: [ErrorsWebPixelUserError!]! }
   type Shop { id: ID! name: String! email: String! currencyCode: String! myshopifyDomain: String! }
   type Location { id: ID! name: String! isPrimary: Boolean! }
   type MoneyV2 { amount: String! currencyCode: String! }
@@ -95,8 +103,8 @@ const schema = buildSchema(`
     fulfillmentOrderReleaseHold(id: ID!, holdIds: [ID!]): FulfillmentOrderReleaseHoldPayload
     fulfillmentCreate(fulfillment: FulfillmentInput!, message: String): FulfillmentCreatePayload
     inventoryAdjustQuantities(input: InventoryAdjustQuantitiesInput!): InventoryAdjustQuantitiesPayload
-    webPixelCreate(webPixel: WebPixelInput!): WebPixelPayload
-    webPixelUpdate(id: ID!, webPixel: WebPixelInput!): WebPixelPayload
+    webPixelCreate(webPixel: WebPixelInput!): WebPixelCreatePayload
+    webPixelUpdate(id: ID!, webPixel: WebPixelInput!): WebPixelUpdatePayload
     orderCancel(orderId: ID!, reason: OrderCancelReason!, refund: Boolean, refundMethod: OrderCancelRefundMethodInput, restock: Boolean!, notifyCustomer: Boolean, staffNote: String): OrderCancelPayload
   }
   type PageInfo { hasNextPage: Boolean! endCursor: String }
@@ -112,6 +120,8 @@ const schema = buildSchema(`
     inventoryItems(first: Int!, after: String, query: String): InventoryItemConnection!
     "Objects by global id, in the order asked; null for an id that does not exist"
     nodes(ids: [ID!]!): [Node]!
+    "The calling app's web pixel (by id, or the app's own with none)"
+    webPixel(id: ID): WebPixel
   }
 `);
 
@@ -232,7 +242,7 @@ export class AdminGraphql {
           ordersPage(shop, args),
         ...fulfillmentResolvers(shop, this.state),
         ...inventoryResolvers(shop, idempotencyKeyOf(document, body.variables)),
-        ...webPixelResolvers(shop),
+        ...webPixelResolvers(shop, this.state.webPixelSettings),
       },
     });
     // Shopify charges the requested cost up front and refunds down to the actual cost:
@@ -388,36 +398,5 @@ function inventoryResolvers(shop: EmulatedShop, idempotencyKey: string | undefin
       }),
     inventoryAdjustQuantities: ({ input }: { input: { reason: string; name: string; changes: Array<{ delta: number; inventoryItemId: string; locationId: string; changeFromQuantity?: number | null }> } }) =>
       shop.inventory.adjust(input, idempotencyKey),
-  };
-}
-
-function webPixelResolvers(shop: EmulatedShop) {
-  const invalidSettings = (settings: string) => {
-    try {
-      JSON.parse(settings);
-      return null;
-    } catch {
-      return { webPixel: null, userErrors: [{ field: ["webPixel", "settings"], message: "Settings must be a JSON string.", code: "INVALID_SETTINGS" }] };
-    }
-  };
-  return {
-    webPixelCreate: ({ webPixel }: { webPixel: { settings: string } }) => {
-      if (shop.webPixel) {
-        return { webPixel: null, userErrors: [{ field: ["webPixel"], message: "The app already has a web pixel on this shop.", code: "TAKEN" }] };
-      }
-      const invalid = invalidSettings(webPixel.settings);
-      if (invalid) return invalid;
-      shop.webPixel = { id: `gid://shopify/WebPixel/${Date.now()}`, settings: webPixel.settings };
-      return { webPixel: shop.webPixel, userErrors: [] };
-    },
-    webPixelUpdate: ({ id, webPixel }: { id: string; webPixel: { settings: string } }) => {
-      if (!shop.webPixel || shop.webPixel.id !== id) {
-        return { webPixel: null, userErrors: [{ field: ["id"], message: "Web pixel does not exist.", code: "NOT_FOUND" }] };
-      }
-      const invalid = invalidSettings(webPixel.settings);
-      if (invalid) return invalid;
-      shop.webPixel.settings = webPixel.settings;
-      return { webPixel: shop.webPixel, userErrors: [] };
-    },
   };
 }

@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { Inventory, type EmulatedInventoryItem } from "./inventory";
 import { newOrder, type EmulatedOrder } from "./orders";
+import { DEFAULT_PIXEL_SETTINGS, type PixelSettingsDefinition } from "./web-pixel";
 
 export interface AccessToken {
   token: string;
@@ -64,6 +65,8 @@ export class ShopifyState {
   readonly faults: Faults = { omitExpiresIn: false, accessTokenLifetimeSeconds: 3600, tokenLatencyMs: 0, dropAdjustAnswers: 0 };
   /** Staff accounts by user id (the session token's `sub`): what online token exchange reports as associated_user. */
   readonly staff = new Map<string, { email: string; emailVerified: boolean; firstName: string; accountOwner: boolean }>();
+  /** The settings definition of the app's deployed web pixel extension (null: none deployed). */
+  webPixelSettings: PixelSettingsDefinition = DEFAULT_PIXEL_SETTINGS;
   /** Told of every change of an inventory level in any shop (the server sends inventory_levels/update). */
   onInventoryLevelChange: InventoryLevelListener | null = null;
 

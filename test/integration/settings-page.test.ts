@@ -49,6 +49,8 @@ describe("/app/settings", () => {
       settings: { approverEmails: [], ownerEmail: "owner@shop.example", whatsappTemplates: null },
       setup: { whatsappConfigured: true, email: "SMTP", smtpFallback: false },
       maxApprovers: 10,
+      // The checkout pixel section (tested in pixel-activation.test.ts).
+      pixel: { active: false, webPixelId: null, endpoint: expect.stringMatching(/\/api\/pixel\/events$/), scopesGranted: false },
     });
     expect(text).not.toContain("secret-whatsapp-token");
     expect(text).not.toContain("smtp-password");

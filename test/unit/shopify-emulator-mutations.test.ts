@@ -90,8 +90,8 @@ describe("Shopify emulator: fulfillment orders, holds and fulfillments", () => {
 
   it("creates the app's web pixel once and updates its settings", async () => {
     const shop = emulator.state.shops.get(SHOP)!;
-    const create = `mutation($s: String!) { webPixelCreate(webPixel: { settings: $s }) { webPixel { id settings } userErrors { code } } }`;
-    const first = (await emulator.graphql.execute(shop, { query: create, variables: { s: '{"accountID":"1"}' } })) as unknown as {
+    const create = `mutation($s: JSON!) { webPixelCreate(webPixel: { settings: $s }) { webPixel { id settings } userErrors { code } } }`;
+    const first = (await emulator.graphql.execute(shop, { query: create, variables: { s: '{"accountID":"1","endpoint":"https://app.example/api/pixel/events"}' } })) as unknown as {
       data: { webPixelCreate: { webPixel: { id: string }; userErrors: unknown[] } };
     };
     expect(first.data.webPixelCreate.userErrors).toEqual([]);
@@ -99,11 +99,11 @@ describe("Shopify emulator: fulfillment orders, holds and fulfillments", () => {
       data: { webPixelCreate: { userErrors: Array<{ code: string }> } };
     };
     expect(again.data.webPixelCreate.userErrors[0].code).toBe("TAKEN");
-    const update = `mutation($id: ID!, $s: String!) { webPixelUpdate(id: $id, webPixel: { settings: $s }) { webPixel { settings } userErrors { code } } }`;
+    const update = `mutation($id: ID!, $s: JSON!) { webPixelUpdate(id: $id, webPixel: { settings: $s }) { webPixel { settings } userErrors { code } } }`;
     const bad = (await emulator.graphql.execute(shop, { query: update, variables: { id: first.data.webPixelCreate.webPixel.id, s: "not json" } })) as unknown as {
       data: { webPixelUpdate: { userErrors: Array<{ code: string }> } };
     };
-    expect(bad.data.webPixelUpdate.userErrors[0].code).toBe("INVALID_SETTINGS");
-    expect(shop.webPixel?.settings).toBe('{"accountID":"1"}');
+    expect(bad.data.webPixelUpdate.userErrors[0].code).toBe("INVALID_CONFIGURATION_JSON");
+    expect(shop.webPixel?.settings).toBe('{"accountID":"1","endpoint":"https://app.example/api/pixel/events"}');
   });
 });
