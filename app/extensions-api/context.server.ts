@@ -14,7 +14,15 @@ export interface ExtensionContext {
   userId: string | undefined;
 }
 
+// What the library's cors wrapper sets, for the one answer given before the library runs.
+const CORS_HEADERS = { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Authorization, Content-Type" };
+
 export async function extensionRoute(request: Request, work: (context: ExtensionContext) => Promise<Answer | Response>): Promise<Response> {
+  if (request.method !== "OPTIONS" && !request.headers.get("authorization") && !new URL(request.url).searchParams.get("id_token")) {
+    // Without any session token the library takes the request for a page load and redirects
+    // it to the login page, which a fetch from the extension cannot follow: say 401 instead.
+    return Response.json({ error: "Missing session token: call this route with the extension's fetch (it adds Authorization: Bearer)." }, { status: 401, headers: CORS_HEADERS });
+  }
   const { session, sessionToken, cors } = await authenticate.admin(request);
   return corsAnswer(
     cors,
