@@ -1,14 +1,19 @@
 // What the order-page extensions show for one Shopify order: Rappit's state (approval,
 // shipments, stock hold, open dead letters, the last messages to the buyer) and which
 // actions apply. Shop-scoped: an order of another shop is simply not found.
+import { getConfig } from "../config/env.server";
 import type { ShopDatabase } from "../db/prisma.server";
 import { trackingFor } from "../fulfillment/tracking-links";
 import { maskRecipient } from "../notifications/message-queries.server";
 import { labelBlocker } from "./label-rules.server";
 import { findShopifyOrder } from "./resolve-order.server";
 
-/** Where the block downloads a label: a CORS-enabled route, not the embedded page's. */
-export const labelUrlOf = (shipmentId: string) => `/api/extensions/shipments/${shipmentId}/label`;
+/**
+ * Where the block downloads a label: a CORS-enabled route, not the embedded page's. Absolute,
+ * because the merchant opens it as a link from the admin, where a path would resolve against
+ * admin.shopify.com rather than the app.
+ */
+export const labelUrlOf = (shipmentId: string) => new URL(`/api/extensions/shipments/${shipmentId}/label`, getConfig().SHOPIFY_APP_URL).toString();
 
 export async function orderSummary(db: ShopDatabase, rawOrderId: string) {
   const order = await findShopifyOrder(db, rawOrderId);

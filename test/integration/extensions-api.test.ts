@@ -282,10 +282,10 @@ describe("create shipping label from the order page", () => {
     const summary = await (await call(app.summary.loader, await asAdmin(domain, "/x"), gid)).json();
     expect(summary.actions).toEqual({ canDecide: false, canBuyLabel: false });
     expect(summary.shipments).toEqual([
-      expect.objectContaining({ id: bought.shipmentId, status: "PURCHASED", trackingNumber: bought.trackingNumber, labelUrl: `/api/extensions/shipments/${bought.shipmentId}/label` }),
+      expect.objectContaining({ id: bought.shipmentId, status: "PURCHASED", trackingNumber: bought.trackingNumber, labelUrl: new URL(`/api/extensions/shipments/${bought.shipmentId}/label`, process.env.SHOPIFY_APP_URL).toString() }),
     ]);
 
-    const downloadPath = summary.shipments[0].labelUrl as string;
+    const downloadPath = new URL(summary.shipments[0].labelUrl as string).pathname;
     const document = await call(app.download.loader, await asAdmin(domain, downloadPath), "", { id: bought.shipmentId });
     expect(document.status).toBe(200);
     expect(document.headers.get("Content-Type")).toBe("application/pdf");

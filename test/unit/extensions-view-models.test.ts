@@ -179,8 +179,8 @@ const accounts: RateAccount[] = [
     name: "FedEx main",
     isDefault: true,
     quotes: [
-      { service: "PRIORITY_OVERNIGHT", name: "Priority Overnight", amount: 31.5, currency: "EUR", transitDays: 1 },
-      { service: "FEDEX_GROUND", name: "Ground", amount: "12.40", currency: "EUR", transitDays: 3 },
+      { service: "PRIORITY_OVERNIGHT", serviceName: "Priority Overnight", amount: "31.50", currency: "EUR" },
+      { service: "FEDEX_GROUND", serviceName: "", amount: "12.40", currency: "EUR" },
     ],
   },
   { id: "acc-fedex-2", carrier: "FEDEX", name: "FedEx old", isDefault: false, quotes: [], error: "The carrier refused the credentials: reconnect the account." },
@@ -196,8 +196,8 @@ describe("label action view-model", () => {
       {
         label: "FEDEX · FedEx main (default)",
         options: [
-          { value: selectionOf("acc-fedex", "PRIORITY_OVERNIGHT"), label: "Priority Overnight: 31.50 EUR, 1 day" },
-          { value: selectionOf("acc-fedex", "FEDEX_GROUND"), label: "Ground: 12.40 EUR, 3 days" },
+          { value: selectionOf("acc-fedex", "PRIORITY_OVERNIGHT"), label: "Priority Overnight: 31.50 EUR" },
+          { value: selectionOf("acc-fedex", "FEDEX_GROUND"), label: "FEDEX_GROUND: 12.40 EUR" },
         ],
       },
     ]);
@@ -298,7 +298,7 @@ describe("order block view-model", () => {
             status: "PURCHASED",
             trackingNumber: "794600000001",
             trackingUrl: "https://www.fedex.com/fedextrack/?trknbr=794600000001",
-            labelUrl: "/api/extensions/shipments/s1/label",
+            labelUrl: "https://rappit.example/api/extensions/shipments/s1/label",
             createdAt: "2026-11-20T12:00:00.000Z",
           },
         ],
@@ -315,7 +315,7 @@ describe("order block view-model", () => {
         status: "Purchased",
         trackingNumber: "794600000001",
         trackingUrl: "https://www.fedex.com/fedextrack/?trknbr=794600000001",
-        labelUrl: "/api/extensions/shipments/s1/label",
+        labelUrl: "https://rappit.example/api/extensions/shipments/s1/label",
       },
     ]);
     expect(view.messages).toEqual([{ id: "m1", title: "Whatsapp · order_shipped", status: "Delivered", detail: "+33•••••78, 2026-11-20 12:05 UTC" }]);
@@ -348,8 +348,9 @@ describe("order block view-model", () => {
   it("label download link carries shop, host and the session token", () => {
     const payload = Buffer.from(JSON.stringify({ dest: "https://rappit-demo.myshopify.com", sub: "42" })).toString("base64url");
     const token = `eyJhbGciOiJIUzI1NiJ9.${payload}.sig`;
-    const link = labelLinkWithToken("/api/extensions/shipments/s1/label", token);
-    const url = new URL(link ?? "", "https://app.test");
+    const link = labelLinkWithToken("https://rappit.example/api/extensions/shipments/s1/label", token);
+    const url = new URL(link ?? "");
+    expect(url.origin).toBe("https://rappit.example");
     expect(url.pathname).toBe("/api/extensions/shipments/s1/label");
     expect(url.searchParams.get("shop")).toBe("rappit-demo.myshopify.com");
     expect(Buffer.from(url.searchParams.get("host") ?? "", "base64url").toString()).toBe("admin.shopify.com/store/rappit-demo");

@@ -110,9 +110,7 @@ function loadFailureBanner(failure: ApiFailure): BannerView {
 }
 
 function quoteLabel(quote: RateAccount["quotes"][number]): string {
-  const name = quote.name ?? quote.serviceName ?? quote.service;
-  const days = typeof quote.transitDays === "number" ? `, ${quote.transitDays} day${quote.transitDays === 1 ? "" : "s"}` : "";
-  return `${name}: ${formatMoney(quote.amount, quote.currency)}${days}`;
+  return `${quote.serviceName || quote.service}: ${formatMoney(quote.amount, quote.currency)}`;
 }
 
 export function labelView(state: LabelState): LabelView {

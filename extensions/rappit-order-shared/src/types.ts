@@ -54,14 +54,14 @@ export interface DecisionAnswer {
   decidedAt?: string | null;
 }
 
+/** One carrier quote as app/carriers/connector.ts returns it: the amount is a decimal string. */
 export interface RateQuote {
+  /** The carrier's service code, sent back when buying. */
   service: string;
-  /** The contract's field; today's backend sends `serviceName` (app/carriers/connector.ts): both are read. */
-  name?: string;
-  serviceName?: string;
-  amount: number | string;
+  /** The name the carrier gives the service. */
+  serviceName: string;
+  amount: string;
   currency: string;
-  transitDays?: number | null;
 }
 
 export interface RateAccount {
