@@ -1,10 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { API_KEY, API_SECRET_KEY, APP_URL, getJwt, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
+import { API_KEY, API_SECRET_KEY, APP_URL, getJwt } from "@shopify/shopify-api/test-helpers";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webhookPayload } from "../../emulators/shopify/orders";
 import { startShopifyEmulator, type ShopifyEmulator } from "../../emulators/shopify/server";
 import { startWooCommerceEmulator, type WooCommerceEmulator } from "../../emulators/woocommerce/server";
+import { settle } from "../support/settle";
+import { installShop } from "../support/installed-shop";
 
 // COD approvals end to end on real PostgreSQL, Redis and the Shopify/WooCommerce emulators:
 // the request (one Approval, one email per approver), the page (GET changes nothing), the
@@ -50,17 +52,9 @@ const ip = () => `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
 
 /** A shop installed through token exchange (so its offline token works on the emulator), the owner's email recorded. */
 async function installedShop() {
-  const domain = `apr-${randomBytes(4).toString("hex")}.myshopify.com`;
-  shopify.state.addShop(domain);
-  const request = await setUpValidRequest(
-    { type: RequestType.Bearer, store: domain.replace(".myshopify.com", ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
-    new Request(`${APP_URL}/app`),
-  );
-  await app.home.loader({ request, params: {}, context: {} });
-  const shop = await app.db.getPrisma().shop.findUniqueOrThrow({ where: { domain } });
-  const db = app.db.forShop(shop.id);
-  await db.inventoryItem.create({ data: { shopId: shop.id, sku: "SKU-1", title: "Canvas tote", available: 500 } });
-  return { shop, db, domain };
+  const installed = await installShop(shopify, "apr");
+  await installed.db.inventoryItem.create({ data: { shopId: installed.shop.id, sku: "SKU-1", title: "Canvas tote", available: 500 } });
+  return installed;
 }
 
 /** A COD order arriving from Shopify, through the app's routing. */
@@ -80,16 +74,6 @@ async function asAdmin(domain: string, path: string, sub: number, init?: Request
   const headers = new Headers(init?.headers);
   headers.set("Authorization", `Bearer ${token}`);
   return new Request(`${APP_URL}${path}`, { ...init, headers });
-}
-
-async function settle(run: () => Promise<unknown>): Promise<Response> {
-  try {
-    const result = await run();
-    return result instanceof Response ? result : Response.json(result);
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
 }
 
 /** POSTs the approval page's form (intent, token in the `t` field), as admin `sub`. */

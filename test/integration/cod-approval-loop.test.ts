@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { API_KEY, API_SECRET_KEY, APP_URL, getJwt, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
+import { API_KEY, API_SECRET_KEY, APP_URL, getJwt } from "@shopify/shopify-api/test-helpers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerRuntime } from "~/jobs/worker-runtime.server";
@@ -8,6 +8,8 @@ import { webhookPayload } from "../../emulators/shopify/orders";
 import { startShopifyEmulator, type ShopifyEmulator } from "../../emulators/shopify/server";
 import { startSmtpCatcher, type SmtpCatcher } from "../../emulators/smtp/server";
 import { startWhatsappEmulator, type WhatsappEmulator } from "../../emulators/whatsapp/server";
+import { settle } from "../support/settle";
+import { installShopWithFedex } from "../support/installed-shop";
 import { startRouteServer, type RouteServer } from "../support/route-server";
 import { until } from "../support/until";
 
@@ -76,30 +78,11 @@ afterAll(async () => {
 });
 
 async function installedShop() {
-  const domain = `loop-${randomBytes(4).toString("hex")}.myshopify.com`;
-  shopify.state.addShop(domain);
-  const request = await setUpValidRequest(
-    { type: RequestType.Bearer, store: domain.replace(".myshopify.com", ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
-    new Request(`${APP_URL}/app`),
-  );
-  await app.home.loader({ request, params: {}, context: {} });
-  const shop = await app.db.getPrisma().shop.findUniqueOrThrow({ where: { domain } });
-  const db = app.db.forShop(shop.id);
+  const { shop, db, domain } = await installShopWithFedex(shopify, fedex, "loop");
   await db.shop.update({
     where: { id: shop.id },
-    data: {
-      shipFrom: { name: "Rappit Store", phone: "9015550100", address1: "10 Main St", city: "Memphis", provinceCode: "TN", zip: "38116", countryCode: "US" },
-      whatsappTemplates: { language: "en_US", approved: "cod_approved", rejected: "cod_rejected", shipped: "order_shipped" },
-    },
+    data: { whatsappTemplates: { language: "en_US", approved: "cod_approved", rejected: "cod_rejected", shipped: "order_shipped" } },
   });
-  const credentials = { clientId: `l7${randomBytes(6).toString("hex")}`, clientSecret: randomBytes(12).toString("hex"), accountNumber: String(720_000_000 + Math.floor(Math.random() * 9_999_999)) };
-  fedex.state.addAccount(credentials);
-  const added = await app.accounts.addCarrierAccount(
-    db,
-    { carrier: "FEDEX", environment: "SANDBOX", accountNumber: credentials.accountNumber, credentials: { clientId: credentials.clientId, clientSecret: credentials.clientSecret } },
-    { type: "SYSTEM", id: "test" },
-  );
-  expect(added.ok).toBe(true);
   return { shop: { ...shop, ownerEmail: (await db.shop.findUniqueOrThrow({ where: { id: shop.id } })).ownerEmail }, db, domain };
 }
 
@@ -110,16 +93,6 @@ async function asAdmin(domain: string, path: string, sub: number | null, init?: 
     headers.set("Authorization", `Bearer ${token}`);
   }
   return new Request(`${APP_URL}${path}`, { ...init, headers });
-}
-
-async function settle(run: () => Promise<unknown>): Promise<Response> {
-  try {
-    const result = await run();
-    return result instanceof Response ? result : Response.json(result);
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
 }
 
 async function snapshot(db: ReturnType<typeof app.db.forShop>) {

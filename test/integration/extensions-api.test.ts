@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { API_KEY, API_SECRET_KEY, APP_URL, getJwt, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
+import { API_KEY, API_SECRET_KEY, APP_URL, getJwt } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webhookPayload } from "../../emulators/shopify/orders";
 import { startShopifyEmulator, type ShopifyEmulator } from "../../emulators/shopify/server";
 import { startFedexEmulator } from "../../emulators/fedex/server";
+import { connectFedex as connectFedexAccount, installShop, SHIP_FROM } from "../support/installed-shop";
 
 // The order-page extensions' backend: session token auth, CORS, tenancy, and the same
 // decision function and answers as the approval pages (via EXTENSION).
@@ -46,17 +47,7 @@ afterAll(async () => {
   await app.db.disconnectPrisma();
 });
 
-async function installedShop() {
-  const domain = `ext-${randomBytes(4).toString("hex")}.myshopify.com`;
-  shopify.state.addShop(domain);
-  const request = await setUpValidRequest(
-    { type: RequestType.Bearer, store: domain.replace(".myshopify.com", ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
-    new Request(`${APP_URL}/app`),
-  );
-  await app.home.loader({ request, params: {}, context: {} });
-  const shop = await app.db.getPrisma().shop.findUniqueOrThrow({ where: { domain } });
-  return { shop, db: app.db.forShop(shop.id), domain };
-}
+const installedShop = () => installShop(shopify, "ext");
 
 async function codOrder(shop: { id: string; domain: string }) {
   const db = app.db.forShop(shop.id);
@@ -230,19 +221,8 @@ describe("create shipping label from the order page", () => {
     expect(noAddress.status).toBe(422);
     expect((await noAddress.json()).error).toMatch(/ship-from/);
 
-    await db.shop.update({
-      where: { id: shop.id },
-      data: { shipFrom: { name: "Rappit Store", phone: "9015550100", address1: "10 Main St", city: "Memphis", provinceCode: "TN", zip: "38116", countryCode: "US" } },
-    });
-    const credentials = { clientId: `l7${randomBytes(6).toString("hex")}`, clientSecret: randomBytes(12).toString("hex"), accountNumber: String(730_000_000 + Math.floor(Math.random() * 9_999_999)) };
-    fedex.state.addAccount(credentials);
-    const added = await app.accounts.addCarrierAccount(
-      db,
-      { carrier: "FEDEX", environment: "SANDBOX", accountNumber: credentials.accountNumber, credentials: { clientId: credentials.clientId, clientSecret: credentials.clientSecret } },
-      { type: "SYSTEM", id: "test" },
-    );
-    expect(added.ok).toBe(true);
-    const account = await db.shippingAccount.findFirstOrThrow({});
+    await db.shop.update({ where: { id: shop.id }, data: { shipFrom: SHIP_FROM } });
+    const { account } = await connectFedex(db);
 
     const rates = await call(app.rates.loader, await asAdmin(domain, ratesPath), gid);
     expect(rates.status).toBe(200);
@@ -319,25 +299,11 @@ async function prepaidOrder(shop: { id: string; domain: string }) {
 }
 
 async function withShipFrom(shopId: string) {
-  await app.db.forShop(shopId).shop.update({
-    where: { id: shopId },
-    data: { shipFrom: { name: "Rappit Store", phone: "9015550100", address1: "10 Main St", city: "Memphis", provinceCode: "TN", zip: "38116", countryCode: "US" } },
-  });
+  await app.db.forShop(shopId).shop.update({ where: { id: shopId }, data: { shipFrom: SHIP_FROM } });
 }
 
 /** A FedEx account connected through the Carriers page's code, with credentials the emulator knows. */
-async function connectFedex(db: ReturnType<typeof app.db.forShop>) {
-  const credentials = { clientId: `l7${randomBytes(6).toString("hex")}`, clientSecret: randomBytes(12).toString("hex"), accountNumber: String(730_000_000 + Math.floor(Math.random() * 9_999_999)) };
-  fedex.state.addAccount(credentials);
-  const added = await app.accounts.addCarrierAccount(
-    db,
-    { carrier: "FEDEX", environment: "SANDBOX", accountNumber: credentials.accountNumber, credentials: { clientId: credentials.clientId, clientSecret: credentials.clientSecret } },
-    { type: "SYSTEM", id: "test" },
-  );
-  expect(added.ok).toBe(true);
-  const account = await db.shippingAccount.findFirstOrThrow({ where: { accountNumber: credentials.accountNumber } });
-  return { account, clientId: credentials.clientId };
-}
+const connectFedex = (db: ReturnType<typeof app.db.forShop>) => connectFedexAccount(fedex, db);
 
 describe("authentication and CORS on every route", () => {
   const routes = () => [

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { API_KEY, API_SECRET_KEY, APP_URL, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
+import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDhlEmulator } from "../../emulators/dhl/server";
 import { startFedexEmulator } from "../../emulators/fedex/server";
 import { webhookPayload } from "../../emulators/shopify/orders";
 import { startShopifyEmulator, type ShopifyEmulator } from "../../emulators/shopify/server";
 import { startWooCommerceEmulator, type WooCommerceEmulator } from "../../emulators/woocommerce/server";
+import { installShopWithFedex, SHIP_FROM } from "../support/installed-shop";
 
 // The fulfillment pipeline end to end: orders arrive as webhooks, are routed by the
 // state machine, and the fulfillment job buys the label on the carrier emulator and
@@ -30,8 +31,6 @@ let fedex: Awaited<ReturnType<typeof startFedexEmulator>>;
 let dhl: Awaited<ReturnType<typeof startDhlEmulator>>;
 let woo: WooCommerceEmulator;
 const silent = (await import("pino")).pino({ level: "silent" });
-const SHIP_FROM = { name: "Rappit Store", phone: "9015550100", address1: "10 Main St", city: "Memphis", provinceCode: "TN", zip: "38116", countryCode: "US" };
-
 beforeAll(async () => {
   shopify = await startShopifyEmulator({ apiKey: API_KEY, apiSecret: API_SECRET_KEY, scopes: process.env.SCOPES ?? "" });
   fedex = await startFedexEmulator();
@@ -55,27 +54,7 @@ afterAll(async () => {
 });
 
 /** A shop installed through token exchange against the Shopify emulator, with a FedEx account and a ship-from address. */
-async function installedShopWithFedex() {
-  const domain = `ful-${randomBytes(4).toString("hex")}.myshopify.com`;
-  shopify.state.addShop(domain);
-  const request = await setUpValidRequest(
-    { type: RequestType.Bearer, store: domain.replace(".myshopify.com", ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
-    new Request(`${APP_URL}/app`),
-  );
-  await app.home.loader({ request, params: {}, context: {} });
-  const shop = await app.db.getPrisma().shop.findUniqueOrThrow({ where: { domain } });
-  const db = app.db.forShop(shop.id);
-  await db.shop.update({ where: { id: shop.id }, data: { shipFrom: SHIP_FROM } });
-  const credentials = { clientId: `l7${randomBytes(6).toString("hex")}`, clientSecret: randomBytes(12).toString("hex"), accountNumber: String(700_000_000 + Math.floor(Math.random() * 99_999_999)) };
-  fedex.state.addAccount(credentials);
-  const added = await app.accounts.addCarrierAccount(
-    db,
-    { carrier: "FEDEX", environment: "SANDBOX", accountNumber: credentials.accountNumber, credentials: { clientId: credentials.clientId, clientSecret: credentials.clientSecret } },
-    { type: "SYSTEM", id: "test" },
-  );
-  expect(added.ok).toBe(true);
-  return { shop, db };
-}
+const installedShopWithFedex = () => installShopWithFedex(shopify, fedex, "ful");
 
 /** Delivers the order's orders/create webhook through the app's recording and processing path. */
 async function deliverShopifyOrder(shop: { id: string; domain: string }, overrides: Parameters<ShopifyEmulator["state"]["createOrder"]>[1]) {

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { API_KEY, API_SECRET_KEY, APP_URL, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
+import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFedexEmulator } from "../../emulators/fedex/server";
 import { webhookPayload } from "../../emulators/shopify/orders";
 import { startShopifyEmulator, type ShopifyEmulator } from "../../emulators/shopify/server";
+import { installShopWithFedex } from "../support/installed-shop";
 import { until as untilWithin } from "../support/until";
 
 // A worker process killed (SIGKILL) while it waits for FedEx to answer a label
@@ -67,30 +68,7 @@ const until = <T>(read: () => Promise<T>, done: (value: T) => boolean) => untilW
 
 describe("a worker killed mid-job", () => {
   it("leaves a job that a new worker finishes: one label, one fulfillment", { timeout: 90_000 }, async () => {
-    const domain = `crash-${randomBytes(4).toString("hex")}.myshopify.com`;
-    shopify.state.addShop(domain);
-    const request = await setUpValidRequest(
-      { type: RequestType.Bearer, store: domain.replace(".myshopify.com", ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
-      new Request(`${APP_URL}/app`),
-    );
-    await app.home.loader({ request, params: {}, context: {} });
-    const shop = await app.db.getPrisma().shop.findUniqueOrThrow({ where: { domain } });
-    const db = app.db.forShop(shop.id);
-    await db.shop.update({
-      where: { id: shop.id },
-      data: { shipFrom: { name: "Rappit Store", phone: "9015550100", address1: "10 Main St", city: "Memphis", provinceCode: "TN", zip: "38116", countryCode: "US" } },
-    });
-    const credentials = { clientId: `l7${randomBytes(6).toString("hex")}`, clientSecret: randomBytes(12).toString("hex"), accountNumber: "720000001" };
-    fedex.state.addAccount(credentials);
-    expect(
-      (
-        await app.accounts.addCarrierAccount(
-          db,
-          { carrier: "FEDEX", environment: "SANDBOX", accountNumber: credentials.accountNumber, credentials: { clientId: credentials.clientId, clientSecret: credentials.clientSecret } },
-          { type: "SYSTEM", id: "test" },
-        )
-      ).ok,
-    ).toBe(true);
+    const { shop, db, domain } = await installShopWithFedex(shopify, fedex, "crash");
 
     const first = await startWorkerProcess();
     // FedEx makes the label but its answer never comes: the worker waits inside the job.

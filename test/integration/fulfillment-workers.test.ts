@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { API_KEY, API_SECRET_KEY, APP_URL, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
+import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerRuntime } from "~/jobs/worker-runtime.server";
 import { startFedexEmulator } from "../../emulators/fedex/server";
 import { webhookPayload } from "../../emulators/shopify/orders";
 import { startShopifyEmulator, type ShopifyEmulator } from "../../emulators/shopify/server";
+import { installShopWithFedex } from "../support/installed-shop";
 import { until } from "../support/until";
 
 // The fulfillment pipeline on the real worker runtime: jobs enqueued by order events,
@@ -63,30 +64,7 @@ afterAll(async () => {
   await Promise.all([shopify.close(), fedex.close()]);
 });
 
-async function installedShop() {
-  const domain = `wrk-${randomBytes(4).toString("hex")}.myshopify.com`;
-  shopify.state.addShop(domain);
-  const request = await setUpValidRequest(
-    { type: RequestType.Bearer, store: domain.replace(".myshopify.com", ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
-    new Request(`${APP_URL}/app`),
-  );
-  await app.home.loader({ request, params: {}, context: {} });
-  const shop = await app.db.getPrisma().shop.findUniqueOrThrow({ where: { domain } });
-  const db = app.db.forShop(shop.id);
-  await db.shop.update({
-    where: { id: shop.id },
-    data: { shipFrom: { name: "Rappit Store", phone: "9015550100", address1: "10 Main St", city: "Memphis", provinceCode: "TN", zip: "38116", countryCode: "US" } },
-  });
-  const credentials = { clientId: `l7${randomBytes(6).toString("hex")}`, clientSecret: randomBytes(12).toString("hex"), accountNumber: String(710_000_000 + Math.floor(Math.random() * 9_999_999)) };
-  fedex.state.addAccount(credentials);
-  const added = await app.accounts.addCarrierAccount(
-    db,
-    { carrier: "FEDEX", environment: "SANDBOX", accountNumber: credentials.accountNumber, credentials: { clientId: credentials.clientId, clientSecret: credentials.clientSecret } },
-    { type: "SYSTEM", id: "test" },
-  );
-  expect(added.ok).toBe(true);
-  return { shop, db };
-}
+const installedShop = () => installShopWithFedex(shopify, fedex, "wrk");
 
 async function deliver(shop: { id: string; domain: string }, order: ReturnType<ShopifyEmulator["state"]["createOrder"]>) {
   await app.inbound.recordAndEnqueue(
