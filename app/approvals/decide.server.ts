@@ -6,7 +6,8 @@
 // the process dies; the approvals sweep catches a job that was never enqueued).
 import type pg from "pg";
 import { z } from "zod";
-import { pgPoolOf, type ShopDatabase } from "../db/prisma.server";
+import { withPgTransaction } from "../db/pg-transaction.server";
+import type { ShopDatabase } from "../db/prisma.server";
 import { enqueue, QueueUnavailableError } from "../jobs/queues.server";
 import { loggerFor } from "../logging/logger.server";
 import { recordAuditSql } from "../security/audit.server";
@@ -67,23 +68,6 @@ interface LockedApproval {
   decidedVia: string | null;
 }
 
-/** Runs `work` in one transaction on one pooled connection (the row lock lives as long). */
-async function inTransaction<T>(db: ShopDatabase, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pgPoolOf(db).connect();
-  try {
-    // A stuck lock fails the request instead of piling requests up behind it.
-    await client.query("BEGIN; SET LOCAL lock_timeout = '5s'");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
 /** Binds a verified token to this request: the session's shop, the approval in the URL, the admin's email. */
 function checkBinding(claims: ApprovalClaims, shopDomain: string, approvalId: string, email: string | null | undefined): void {
   if (claims.shop !== shopDomain) throw new ApprovalForbiddenError("This approval link belongs to another shop. Open it while signed in to that shop.");
@@ -133,7 +117,7 @@ export async function decideApproval(db: ShopDatabase, raw: DecisionInput): Prom
   }
   const status = input.decision === "APPROVE" ? "APPROVED" : "REJECTED";
 
-  const decided = await inTransaction(db, async (client) => {
+  const decided = await withPgTransaction(db, async (client) => {
     const locked = await client.query<LockedApproval>(
       `SELECT id::text AS id, "orderId"::text AS "orderId", status, "decidedAt", "decidedById", "decidedByEmail", "decidedVia"
          FROM "Approval" WHERE id = $1::uuid AND "shopId" = $2::uuid FOR UPDATE`,

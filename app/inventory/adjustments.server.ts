@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { ShopDatabase } from "../db/prisma.server";
 import { recordAuditSql, type Actor } from "../security/audit.server";
 import { afterStockChange } from "./order-stock.server";
-import { withPgTransaction } from "./pg-transaction.server";
+import { withPgTransaction } from "../db/pg-transaction.server";
 
 export const MAX_QUANTITY = 2_147_483_647;
 

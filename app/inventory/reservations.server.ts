@@ -4,7 +4,7 @@
 // then items by SKU, so two transactions never wait on each other in a cycle.
 import { pgPoolOf, type ShopDatabase } from "../db/prisma.server";
 import { KeyedGate } from "./keyed-gate";
-import { withPgTransaction, type PgClient, Rollback } from "./pg-transaction.server";
+import { withPgTransaction, type PgClient, Rollback } from "../db/pg-transaction.server";
 
 export interface OrderStockLine {
   sku: string;

@@ -5,7 +5,7 @@
 // its reservation first; a "cancel" restock never adds more than that (the units
 // never left), a return adds the rest back to available (they came back).
 import type { ShopDatabase } from "../db/prisma.server";
-import { withPgTransaction, type PgClient } from "./pg-transaction.server";
+import { withPgTransaction, type PgClient } from "../db/pg-transaction.server";
 import { lockOrder, reduceReservation } from "./reservations.server";
 
 export interface RefundLineInput {

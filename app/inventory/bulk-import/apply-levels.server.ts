@@ -1,7 +1,7 @@
 // Applying a checked file, set-based, inside the import's transaction: lock the items
 // in SKU order (COLLATE "C", as order reservations do, so the two never deadlock), then
 // one statement sets the levels that differ and records a movement for each.
-import type { PgClient } from "../pg-transaction.server";
+import type { PgClient } from "../../db/pg-transaction.server";
 import { STAGE_TABLE } from "./staging.server";
 
 // The subquery's ORDER BY sits under the row locks: rows are locked in that order.

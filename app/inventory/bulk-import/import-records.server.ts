@@ -1,7 +1,7 @@
 // The InventoryImport row: an import's status, counts and outcome, for the page's
 // history and progress bar. Statuses: QUEUED -> RUNNING -> APPLIED | REJECTED | FAILED.
 import type { ShopDatabase } from "../../db/prisma.server";
-import type { PgClient } from "../pg-transaction.server";
+import type { PgClient } from "../../db/pg-transaction.server";
 import { STORED_ERRORS } from "./import-limits";
 import type { ImportFormat, RowError } from "./import-types";
 

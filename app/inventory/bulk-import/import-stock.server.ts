@@ -6,7 +6,7 @@
 import type { ShopDatabase } from "../../db/prisma.server";
 import { loggerFor } from "../../logging/logger.server";
 import { recordAuditSql } from "../../security/audit.server";
-import { Rollback, withPgTransaction } from "../pg-transaction.server";
+import { Rollback, withPgTransaction } from "../../db/pg-transaction.server";
 import { requestInventoryPush, requestStockHoldRetry } from "../push-requests.server";
 import { applyLevels, type AppliedLevels } from "./apply-levels.server";
 import { ImportInputError, UnreadableFileError } from "./import-errors";

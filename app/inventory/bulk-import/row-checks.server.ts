@@ -1,7 +1,7 @@
 // The set-based checks on the staged file: rows the parser already found bad, SKUs
 // this shop does not have, and SKUs the file names twice (each later line points at
 // the first). One row of the report per bad line, its reasons joined, by line.
-import type { PgClient } from "../pg-transaction.server";
+import type { PgClient } from "../../db/pg-transaction.server";
 import type { RowError } from "./import-types";
 import { STAGE_TABLE } from "./staging.server";
 

@@ -1,7 +1,7 @@
 // Staging: the file's rows go into a temporary table of the import's transaction, a
 // batch per INSERT (unnest of arrays), so the checks and the update run set-based in
 // SQL. ON COMMIT DROP: the table lives exactly as long as the transaction.
-import type { PgClient } from "../pg-transaction.server";
+import type { PgClient } from "../../db/pg-transaction.server";
 import { STAGE_BATCH_ROWS } from "./import-limits";
 import type { StagedRow } from "./import-types";
 

@@ -15,7 +15,7 @@ import { forShop, getPrisma, type ShopDatabase } from "../../db/prisma.server";
 import { loggerFor } from "../../logging/logger.server";
 import { offlineAdminClient } from "../../shopify/offline-admin.server";
 import { ShopNeedsReauthError } from "../../shopify/offline-token.server";
-import { withPgTransaction } from "../pg-transaction.server";
+import { withPgTransaction } from "../../db/pg-transaction.server";
 import { requestInventoryPush } from "../push-requests.server";
 import { importableQuantity } from "./shopify-inventory-mapping";
 import { shopifyCatalog } from "./shopify-inventory.server";

@@ -1,8 +1,8 @@
-// Inventory's hot paths run their SQL on the pg pool directly: an interactive Prisma
-// transaction costs several times the round trips, and every millisecond a hot SKU's
-// row stays locked is throughput lost. SQL here always names the shop.
+// Hot paths (inventory reservations, approval decisions) run their SQL on the pg pool
+// directly: an interactive Prisma transaction costs several times the round trips, and
+// every millisecond a row stays locked is throughput lost. Callers' SQL always names the shop.
 import type pg from "pg";
-import { pgPoolOf, type Database, type ShopDatabase } from "../db/prisma.server";
+import { pgPoolOf, type Database, type ShopDatabase } from "./prisma.server";
 
 export type PgClient = pg.PoolClient;
 
@@ -10,7 +10,7 @@ export type PgClient = pg.PoolClient;
 export async function withPgTransaction<T>(db: Database | ShopDatabase, work: (client: PgClient) => Promise<T>): Promise<T> {
   const client = await pgPoolOf(db).connect();
   try {
-    // A hot SKU queues writers on its row; a stuck lock fails fast instead of piling up.
+    // A hot row queues writers; a stuck lock fails the request instead of piling requests up.
     await client.query("BEGIN; SET LOCAL lock_timeout = '5s'");
     const result = await work(client);
     await client.query("COMMIT");
