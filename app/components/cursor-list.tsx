@@ -1,7 +1,8 @@
 // Shared by the list pages: query-string navigation that keeps the filters and
-// drops the page cursor, and the previous/next control for keyset pages.
+// drops the page cursor, the previous/next control for keyset pages, and the card around them.
 import { useNavigate, useSearchParams } from "@remix-run/react";
-import { Pagination } from "@shopify/polaris";
+import { BlockStack, Card, EmptyState, Pagination } from "@shopify/polaris";
+import type { ReactNode } from "react";
 
 export function useListNavigation(path: string) {
   const [params] = useSearchParams();
@@ -34,5 +35,35 @@ export function CursorPagination(props: {
         onNext={() => props.go({ older: props.olderCursor })}
       />
     </div>
+  );
+}
+
+const EMPTY_STATE_IMAGE = "https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png";
+
+/**
+ * The card every list page shows: its filters on top, then the table or, when there is
+ * nothing to list, an empty state saying why; keyset pagination at the bottom.
+ */
+export function FilteredListCard(props: {
+  filters: ReactNode;
+  /** Shown instead of the table; null shows the table. */
+  empty: { heading: string; body: string } | null;
+  pagination: { olderCursor: string | null; newerCursor: string | null; go: (changes: Record<string, string | null>) => void };
+  children: ReactNode;
+}) {
+  return (
+    <Card padding="0">
+      <BlockStack>
+        <div style={{ padding: "var(--p-space-300)" }}>{props.filters}</div>
+        {props.empty ? (
+          <EmptyState heading={props.empty.heading} image={EMPTY_STATE_IMAGE}>
+            <p>{props.empty.body}</p>
+          </EmptyState>
+        ) : (
+          props.children
+        )}
+        <CursorPagination {...props.pagination} />
+      </BlockStack>
+    </Card>
   );
 }

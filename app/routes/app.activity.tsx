@@ -5,16 +5,13 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import {
   Badge,
   Banner,
-  BlockStack,
-  Card,
-  EmptyState,
   IndexTable,
   Layout,
   Page,
   Select,
   Text,
 } from "@shopify/polaris";
-import { CursorPagination, useListNavigation } from "~/components/cursor-list";
+import { FilteredListCard, useListNavigation } from "~/components/cursor-list";
 import { forShop, getPrisma } from "~/db/prisma.server";
 import { AUDIT_ACTIONS } from "~/security/audit-actions";
 import { listAudit } from "~/security/audit.server";
@@ -87,50 +84,44 @@ export default function Activity() {
           </Layout.Section>
         )}
         <Layout.Section>
-          <Card padding="0">
-            <BlockStack>
-              <div style={{ padding: "var(--p-space-300)" }}>
-                <Select
-                  label="Action"
-                  labelInline
-                  options={[{ label: "All actions", value: "" }, ...AUDIT_ACTIONS.map((a) => ({ label: actionLabel(a), value: a }))]}
-                  value={AUDIT_ACTIONS.includes(action as (typeof AUDIT_ACTIONS)[number]) ? action : ""}
-                  onChange={(value) => go({ action: value || null })}
-                />
-              </div>
-              {rows.length === 0 && !error ? (
-                <EmptyState heading="No activity yet" image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png">
-                  <p>Connections, token refreshes, approvals and other admin actions will be listed here.</p>
-                </EmptyState>
-              ) : (
-                <IndexTable
-                  resourceName={{ singular: "event", plural: "events" }}
-                  itemCount={rows.length}
-                  selectable={false}
-                  headings={[{ title: "When" }, { title: "Action" }, { title: "By" }, { title: "Record" }, { title: "Change" }]}
-                >
-                  {rows.map((row, index) => (
-                    <IndexTable.Row id={row.id} key={row.id} position={index}>
-                      <IndexTable.Cell>
-                        <Text as="span">{new Date(row.createdAt).toLocaleString()}</Text>
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <Badge>{actionLabel(row.action)}</Badge>
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>{row.actor}</IndexTable.Cell>
-                      <IndexTable.Cell>{row.subject}</IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <Text as="span" tone="subdued" breakWord>
-                          {row.change}
-                        </Text>
-                      </IndexTable.Cell>
-                    </IndexTable.Row>
-                  ))}
-                </IndexTable>
-              )}
-              <CursorPagination olderCursor={olderCursor} newerCursor={newerCursor} go={go} />
-            </BlockStack>
-          </Card>
+          <FilteredListCard
+            filters={
+              <Select
+                label="Action"
+                labelInline
+                options={[{ label: "All actions", value: "" }, ...AUDIT_ACTIONS.map((a) => ({ label: actionLabel(a), value: a }))]}
+                value={AUDIT_ACTIONS.includes(action as (typeof AUDIT_ACTIONS)[number]) ? action : ""}
+                onChange={(value) => go({ action: value || null })}
+              />
+            }
+            empty={rows.length === 0 && !error ? { heading: "No activity yet", body: "Connections, token refreshes, approvals and other admin actions will be listed here." } : null}
+            pagination={{ olderCursor, newerCursor, go }}
+          >
+            <IndexTable
+              resourceName={{ singular: "event", plural: "events" }}
+              itemCount={rows.length}
+              selectable={false}
+              headings={[{ title: "When" }, { title: "Action" }, { title: "By" }, { title: "Record" }, { title: "Change" }]}
+            >
+              {rows.map((row, index) => (
+                <IndexTable.Row id={row.id} key={row.id} position={index}>
+                  <IndexTable.Cell>
+                    <Text as="span">{new Date(row.createdAt).toLocaleString()}</Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Badge>{actionLabel(row.action)}</Badge>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>{row.actor}</IndexTable.Cell>
+                  <IndexTable.Cell>{row.subject}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" tone="subdued" breakWord>
+                      {row.change}
+                    </Text>
+                  </IndexTable.Cell>
+                </IndexTable.Row>
+              ))}
+            </IndexTable>
+          </FilteredListCard>
         </Layout.Section>
       </Layout>
     </Page>

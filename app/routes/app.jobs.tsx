@@ -10,7 +10,6 @@ import {
   Button,
   Card,
   DataTable,
-  EmptyState,
   IndexTable,
   InlineStack,
   Layout,
@@ -19,7 +18,7 @@ import {
   Select,
   Text,
 } from "@shopify/polaris";
-import { CursorPagination, useListNavigation } from "~/components/cursor-list";
+import { FilteredListCard, useListNavigation } from "~/components/cursor-list";
 import { InvalidCursorError, pageCursors } from "~/db/keyset-pagination";
 import { forShop, getPrisma } from "~/db/prisma.server";
 import {
@@ -174,86 +173,80 @@ export default function Jobs() {
           </Card>
         </Layout.Section>
         <Layout.Section>
-          <Card padding="0">
-            <BlockStack>
-              <div style={{ padding: "var(--p-space-300)" }}>
-                <Select
-                  label="Dead letters"
-                  labelInline
-                  options={DEAD_LETTER_STATUSES.map((value) => ({ label: STATUS_LABELS[value], value }))}
-                  value={status}
-                  onChange={(value) => go({ status: value === "OPEN" ? null : value })}
-                />
-              </div>
-              {deadLetters.length === 0 && !error ? (
-                <EmptyState heading="No failed jobs" image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png">
-                  <p>Jobs that fail after all their attempts are kept here, so you can retry or discard them.</p>
-                </EmptyState>
-              ) : (
-                <IndexTable
-                  resourceName={{ singular: "failed job", plural: "failed jobs" }}
-                  itemCount={deadLetters.length}
-                  selectable={false}
-                  headings={[
-                    { title: "Queue" },
-                    { title: "Job" },
-                    { title: "Error" },
-                    { title: "Attempts" },
-                    { title: "Last failure" },
-                    { title: "Order" },
-                    { title: "" },
-                  ]}
-                >
-                  {deadLetters.map((row, index) => (
-                    <IndexTable.Row id={row.id} key={row.id} position={index}>
-                      <IndexTable.Cell>{row.queue}</IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <BlockStack gap="050">
-                          <Text as="span">{row.jobName}</Text>
-                          <Text as="span" tone="subdued" variant="bodySm">
-                            {row.jobId}
-                          </Text>
-                        </BlockStack>
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <Text as="span" tone="critical" breakWord>
-                          {row.error.length > 160 ? `${row.error.slice(0, 157)}…` : row.error}
-                        </Text>
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>{row.attempts}</IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <Text as="span">{new Date(row.lastFailedAt).toLocaleString()}</Text>
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>{row.orderId ? <Link url={`/app/orders/${row.orderId}`}>View order</Link> : null}</IndexTable.Cell>
-                      <IndexTable.Cell>
-                        {row.status === "OPEN" ? (
-                          <InlineStack gap="200" wrap={false}>
-                            <Form method="post">
-                              <input type="hidden" name="intent" value="retry" />
-                              <input type="hidden" name="id" value={row.id} />
-                              <Button submit disabled={busy}>
-                                Retry
-                              </Button>
-                            </Form>
-                            <Form method="post">
-                              <input type="hidden" name="intent" value="discard" />
-                              <input type="hidden" name="id" value={row.id} />
-                              <Button submit tone="critical" disabled={busy}>
-                                Discard
-                              </Button>
-                            </Form>
-                          </InlineStack>
-                        ) : (
-                          <Badge>{STATUS_LABELS[row.status as DeadLetterStatus] ?? row.status}</Badge>
-                        )}
-                      </IndexTable.Cell>
-                    </IndexTable.Row>
-                  ))}
-                </IndexTable>
-              )}
-              <CursorPagination olderCursor={olderCursor} newerCursor={newerCursor} go={go} />
-            </BlockStack>
-          </Card>
+          <FilteredListCard
+            filters={
+              <Select
+                label="Dead letters"
+                labelInline
+                options={DEAD_LETTER_STATUSES.map((value) => ({ label: STATUS_LABELS[value], value }))}
+                value={status}
+                onChange={(value) => go({ status: value === "OPEN" ? null : value })}
+              />
+            }
+            empty={deadLetters.length === 0 && !error ? { heading: "No failed jobs", body: "Jobs that fail after all their attempts are kept here, so you can retry or discard them." } : null}
+            pagination={{ olderCursor, newerCursor, go }}
+          >
+            <IndexTable
+              resourceName={{ singular: "failed job", plural: "failed jobs" }}
+              itemCount={deadLetters.length}
+              selectable={false}
+              headings={[
+                { title: "Queue" },
+                { title: "Job" },
+                { title: "Error" },
+                { title: "Attempts" },
+                { title: "Last failure" },
+                { title: "Order" },
+                { title: "" },
+              ]}
+            >
+              {deadLetters.map((row, index) => (
+                <IndexTable.Row id={row.id} key={row.id} position={index}>
+                  <IndexTable.Cell>{row.queue}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <BlockStack gap="050">
+                      <Text as="span">{row.jobName}</Text>
+                      <Text as="span" tone="subdued" variant="bodySm">
+                        {row.jobId}
+                      </Text>
+                    </BlockStack>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" tone="critical" breakWord>
+                      {row.error.length > 160 ? `${row.error.slice(0, 157)}…` : row.error}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>{row.attempts}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span">{new Date(row.lastFailedAt).toLocaleString()}</Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>{row.orderId ? <Link url={`/app/orders/${row.orderId}`}>View order</Link> : null}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    {row.status === "OPEN" ? (
+                      <InlineStack gap="200" wrap={false}>
+                        <Form method="post">
+                          <input type="hidden" name="intent" value="retry" />
+                          <input type="hidden" name="id" value={row.id} />
+                          <Button submit disabled={busy}>
+                            Retry
+                          </Button>
+                        </Form>
+                        <Form method="post">
+                          <input type="hidden" name="intent" value="discard" />
+                          <input type="hidden" name="id" value={row.id} />
+                          <Button submit tone="critical" disabled={busy}>
+                            Discard
+                          </Button>
+                        </Form>
+                      </InlineStack>
+                    ) : (
+                      <Badge>{STATUS_LABELS[row.status as DeadLetterStatus] ?? row.status}</Badge>
+                    )}
+                  </IndexTable.Cell>
+                </IndexTable.Row>
+              ))}
+            </IndexTable>
+          </FilteredListCard>
         </Layout.Section>
       </Layout>
     </Page>

@@ -9,8 +9,6 @@ import {
   Banner,
   BlockStack,
   Button,
-  Card,
-  EmptyState,
   IndexTable,
   InlineStack,
   Layout,
@@ -21,7 +19,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
-import { CursorPagination, useListNavigation } from "~/components/cursor-list";
+import { FilteredListCard, useListNavigation } from "~/components/cursor-list";
 import { downloadFile } from "~/components/download-file";
 import { InvalidCursorError, pageCursors } from "~/db/keyset-pagination";
 import { forShop, getPrisma } from "~/db/prisma.server";
@@ -231,125 +229,118 @@ export default function Messages() {
           </Layout.Section>
         )}
         <Layout.Section>
-          <Card padding="0">
-            <BlockStack>
-              <div style={{ padding: "var(--p-space-300)" }}>
-                <form
-                  onSubmit={(event) => {
-                    event.preventDefault();
-                    go({ order: order.trim() || null, recipient: recipient.trim() || null, from: from || null, to: to || null });
-                  }}
-                >
-                  <BlockStack gap="300">
-                    <InlineStack gap="300" wrap>
-                      <Select
-                        label="Channel"
-                        labelInline
-                        options={[{ label: "All", value: "" }, ...MESSAGE_CHANNELS.map((value) => ({ label: CHANNEL_LABELS[value], value }))]}
-                        value={params.get("channel") ?? ""}
-                        onChange={(value) => go({ channel: value || null })}
-                      />
-                      <Select
-                        label="Status"
-                        labelInline
-                        options={[{ label: "All", value: "" }, ...MESSAGE_STATUSES.map((value) => ({ label: STATUS_LABELS[value], value }))]}
-                        value={params.get("status") ?? ""}
-                        onChange={(value) => go({ status: value || null })}
-                      />
-                    </InlineStack>
-                    <InlineStack gap="300" wrap blockAlign="end">
-                      <TextField label="Order" placeholder="#1001" value={order} onChange={setOrder} autoComplete="off" />
-                      <TextField
-                        label="Recipient"
-                        placeholder="Email or phone"
-                        value={recipient}
-                        onChange={setRecipient}
-                        autoComplete="off"
-                      />
-                      <TextField label="From" type="date" value={from} onChange={setFrom} autoComplete="off" />
-                      <TextField label="To" type="date" value={to} onChange={setTo} autoComplete="off" />
-                      <Button submit>Apply</Button>
-                      {filtered && <Button onClick={() => go(Object.fromEntries(FILTER_KEYS.map((key) => [key, null])))}>Clear filters</Button>}
-                    </InlineStack>
-                    <Text as="p" tone="subdued" variant="bodySm">
-                      Dates are in UTC. Export CSV downloads every message matching these filters, up to{" "}
-                      {exportCap.toLocaleString()} (the newest), with recipients masked.
+          <FilteredListCard
+            filters={
+              <form
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  go({ order: order.trim() || null, recipient: recipient.trim() || null, from: from || null, to: to || null });
+                }}
+              >
+                <BlockStack gap="300">
+                  <InlineStack gap="300" wrap>
+                    <Select
+                      label="Channel"
+                      labelInline
+                      options={[{ label: "All", value: "" }, ...MESSAGE_CHANNELS.map((value) => ({ label: CHANNEL_LABELS[value], value }))]}
+                      value={params.get("channel") ?? ""}
+                      onChange={(value) => go({ channel: value || null })}
+                    />
+                    <Select
+                      label="Status"
+                      labelInline
+                      options={[{ label: "All", value: "" }, ...MESSAGE_STATUSES.map((value) => ({ label: STATUS_LABELS[value], value }))]}
+                      value={params.get("status") ?? ""}
+                      onChange={(value) => go({ status: value || null })}
+                    />
+                  </InlineStack>
+                  <InlineStack gap="300" wrap blockAlign="end">
+                    <TextField label="Order" placeholder="#1001" value={order} onChange={setOrder} autoComplete="off" />
+                    <TextField
+                      label="Recipient"
+                      placeholder="Email or phone"
+                      value={recipient}
+                      onChange={setRecipient}
+                      autoComplete="off"
+                    />
+                    <TextField label="From" type="date" value={from} onChange={setFrom} autoComplete="off" />
+                    <TextField label="To" type="date" value={to} onChange={setTo} autoComplete="off" />
+                    <Button submit>Apply</Button>
+                    {filtered && <Button onClick={() => go(Object.fromEntries(FILTER_KEYS.map((key) => [key, null])))}>Clear filters</Button>}
+                  </InlineStack>
+                  <Text as="p" tone="subdued" variant="bodySm">
+                    Dates are in UTC. Export CSV downloads every message matching these filters, up to{" "}
+                    {exportCap.toLocaleString()} (the newest), with recipients masked.
+                  </Text>
+                </BlockStack>
+              </form>
+            }
+            empty={
+              rows.length === 0 && !error
+                ? filtered
+                  ? { heading: "No messages match these filters", body: "Change or clear the filters to see more." }
+                  : { heading: "No messages yet", body: "Approval emails to your team and WhatsApp messages to buyers appear here as they are sent." }
+                : null
+            }
+            pagination={{ olderCursor, newerCursor, go }}
+          >
+            <IndexTable
+              resourceName={{ singular: "message", plural: "messages" }}
+              itemCount={rows.length}
+              selectable={false}
+              headings={[
+                { title: "Created" },
+                { title: "Channel" },
+                { title: "Template" },
+                { title: "Recipient" },
+                { title: "Status" },
+                { title: "Order" },
+                { title: "Attempts", alignment: "end" },
+                { title: "Error" },
+                { title: "" },
+              ]}
+            >
+              {rows.map((row, index) => (
+                <IndexTable.Row id={row.id} key={row.id} position={index}>
+                  <IndexTable.Cell>{new Date(row.createdAt).toLocaleString()}</IndexTable.Cell>
+                  <IndexTable.Cell>{CHANNEL_LABELS[row.channel] ?? row.channel}</IndexTable.Cell>
+                  <IndexTable.Cell>{TEMPLATE_LABELS[row.template] ?? row.template}</IndexTable.Cell>
+                  <IndexTable.Cell>{row.recipient}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Badge tone={STATUS_TONES[row.status as MessageStatus]}>{STATUS_LABELS[row.status as MessageStatus] ?? row.status}</Badge>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    {row.orderId ? <Link url={`/app/orders/${row.orderId}`}>{row.orderName ?? "View order"}</Link> : "—"}
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {row.attempts}
                     </Text>
-                  </BlockStack>
-                </form>
-              </div>
-              {rows.length === 0 && !error ? (
-                <EmptyState
-                  heading={filtered ? "No messages match these filters" : "No messages yet"}
-                  image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
-                >
-                  <p>
-                    {filtered
-                      ? "Change or clear the filters to see more."
-                      : "Approval emails to your team and WhatsApp messages to buyers appear here as they are sent."}
-                  </p>
-                </EmptyState>
-              ) : (
-                <IndexTable
-                  resourceName={{ singular: "message", plural: "messages" }}
-                  itemCount={rows.length}
-                  selectable={false}
-                  headings={[
-                    { title: "Created" },
-                    { title: "Channel" },
-                    { title: "Template" },
-                    { title: "Recipient" },
-                    { title: "Status" },
-                    { title: "Order" },
-                    { title: "Attempts", alignment: "end" },
-                    { title: "Error" },
-                    { title: "" },
-                  ]}
-                >
-                  {rows.map((row, index) => (
-                    <IndexTable.Row id={row.id} key={row.id} position={index}>
-                      <IndexTable.Cell>{new Date(row.createdAt).toLocaleString()}</IndexTable.Cell>
-                      <IndexTable.Cell>{CHANNEL_LABELS[row.channel] ?? row.channel}</IndexTable.Cell>
-                      <IndexTable.Cell>{TEMPLATE_LABELS[row.template] ?? row.template}</IndexTable.Cell>
-                      <IndexTable.Cell>{row.recipient}</IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <Badge tone={STATUS_TONES[row.status as MessageStatus]}>{STATUS_LABELS[row.status as MessageStatus] ?? row.status}</Badge>
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>
-                        {row.orderId ? <Link url={`/app/orders/${row.orderId}`}>{row.orderName ?? "View order"}</Link> : "—"}
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <Text as="span" alignment="end" numeric>
-                          {row.attempts}
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    {row.error ? (
+                      <span title={row.error}>
+                        <Text as="span" tone="critical">
+                          {row.error.length > 80 ? `${row.error.slice(0, 77)}…` : row.error}
                         </Text>
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>
-                        {row.error ? (
-                          <span title={row.error}>
-                            <Text as="span" tone="critical">
-                              {row.error.length > 80 ? `${row.error.slice(0, 77)}…` : row.error}
-                            </Text>
-                          </span>
-                        ) : null}
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>
-                        {row.status === "FAILED" ? (
-                          <Form method="post">
-                            <input type="hidden" name="intent" value="resend" />
-                            <input type="hidden" name="id" value={row.id} />
-                            <Button submit size="slim" loading={resending === row.id} disabled={Boolean(resending)}>
-                              Resend
-                            </Button>
-                          </Form>
-                        ) : null}
-                      </IndexTable.Cell>
-                    </IndexTable.Row>
-                  ))}
-                </IndexTable>
-              )}
-              <CursorPagination olderCursor={olderCursor} newerCursor={newerCursor} go={go} />
-            </BlockStack>
-          </Card>
+                      </span>
+                    ) : null}
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    {row.status === "FAILED" ? (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="resend" />
+                        <input type="hidden" name="id" value={row.id} />
+                        <Button submit size="slim" loading={resending === row.id} disabled={Boolean(resending)}>
+                          Resend
+                        </Button>
+                      </Form>
+                    ) : null}
+                  </IndexTable.Cell>
+                </IndexTable.Row>
+              ))}
+            </IndexTable>
+          </FilteredListCard>
         </Layout.Section>
       </Layout>
     </Page>
