@@ -234,6 +234,15 @@ const variables = {
     purpose:
       "which proxies may name the client in X-Forwarded-For (Express `trust proxy`): \"loopback\", a hop count such as 1 behind one load balancer, or addresses/CIDRs",
   },
+  METRICS_TOKEN: {
+    schema: z.string().min(24, "at least 24 characters; generate one with `openssl rand -hex 32`").optional(),
+    purpose:
+      "bearer token Prometheus sends to GET /metrics (web) and to the workers' METRICS_PORT; required in production; unset elsewhere turns /metrics off",
+  },
+  METRICS_PORT: {
+    schema: z.coerce.number().int().min(0).max(65535).default(9464),
+    purpose: "port on which `npm run workers` serves its own GET /metrics (same METRICS_TOKEN); the web server serves /metrics on PORT",
+  },
   DEMO_MODE: {
     schema: booleanFlag.default(false),
     purpose: "set by `npm run demo`: local defaults, never in production",
@@ -348,9 +357,56 @@ function sameKeyBytes(text: string, key: Buffer): boolean {
   }
 }
 
+// Secrets whose value must not be a placeholder, a test value or a trivial pattern in production.
+const PRODUCTION_SECRETS = [
+  "SHOPIFY_API_SECRET",
+  "ENCRYPTION_KEY",
+  "APPROVAL_TOKEN_SECRET",
+  "METRICS_TOKEN",
+  "SENDGRID_API_KEY",
+  "WHATSAPP_TOKEN",
+  "WHATSAPP_APP_SECRET",
+  "WHATSAPP_VERIFY_TOKEN",
+] as const;
+
+// Compared with the value lower-cased and stripped to letters and digits. Includes the
+// Shopify library's test secret ("testApiSecretKey"), which test set-ups copy around.
+const PLACEHOLDER_SECRETS = new Set(["changeme", "secret", "password", "test", "testsecret", "testapisecretkey", "default", "demo", "dummy", "example", "placeholder", "replaceme", "todo", "xxx"]);
+const PLACEHOLDER_WORDS = ["changeme", "replaceme", "placeholder", "example", "dummy", "notasecret", "yoursecret", "yourkey", "yourtoken"];
+
+/** Why a secret looks like a default or example value, or undefined when it does not. */
+export function exampleSecretReason(value: string): string | undefined {
+  const squashed = value.toLowerCase().replace(/[^a-z0-9]/g, "");
+  if (PLACEHOLDER_SECRETS.has(squashed)) return "a placeholder value";
+  const word = PLACEHOLDER_WORDS.find((candidate) => squashed.includes(candidate));
+  if (word) return `it contains "${word}"`;
+  // "aaaa…", "0000…", "abab…": the shapes of hand-typed test keys.
+  if (/^(.{1,4})\1+$/s.test(value.replace(/=+$/, ""))) return "a repeated pattern";
+  return undefined;
+}
+
+function exampleSecretProblems(config: AppConfig): string[] {
+  const problems: string[] = [];
+  for (const key of PRODUCTION_SECRETS) {
+    const value = config[key];
+    if (!value) continue;
+    let reason = exampleSecretReason(value);
+    if (!reason && key === "ENCRYPTION_KEY") {
+      try {
+        const bytes = parseKey(value).bytes;
+        if (bytes.every((byte) => byte === bytes[0])) reason = "every byte of the key is the same";
+      } catch {
+        // Malformed keys are reported by encryptionKeyProblems.
+      }
+    }
+    if (reason) problems.push(`${key} looks like a default or example secret (${reason}): generate a real one, e.g. \`openssl rand -base64 32\``);
+  }
+  return problems;
+}
+
 function productionProblems(config: AppConfig): string[] {
   if (config.NODE_ENV !== "production") return [];
-  const problems: string[] = [];
+  const problems: string[] = [...exampleSecretProblems(config)];
   if (!config.DATABASE_URL) problems.push(`DATABASE_URL is missing: ${variables.DATABASE_URL.purpose}`);
   if (!config.REDIS_URL) problems.push(`REDIS_URL is missing: ${variables.REDIS_URL.purpose}`);
   if (config.DEMO_MODE) problems.push("DEMO_MODE is set: demo defaults are refused in production");
@@ -376,6 +432,7 @@ function productionProblems(config: AppConfig): string[] {
   if (!config.SHOPIFY_APP_URL.startsWith("https://")) {
     problems.push("SHOPIFY_APP_URL must be https in production");
   }
+  if (!config.METRICS_TOKEN) problems.push(`METRICS_TOKEN is missing: ${variables.METRICS_TOKEN.purpose}`);
   return problems;
 }
 
