@@ -7,6 +7,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import type { RappitLoadContext } from "../app/http/client-ip";
+import { requestContext } from "./request-context";
 
 /** TRUST_PROXY: "loopback" (default), a hop count, or comma-separated addresses/CIDRs. */
 function trustProxySetting(value: string | undefined): string | number {
@@ -30,6 +31,7 @@ export async function startHttpApp(options: {
   // Which proxies in front of us may name the client (X-Forwarded-For): rate limits and
   // the audit trail key on the client's address, not the load balancer's.
   app.set("trust proxy", trustProxySetting(process.env.TRUST_PROXY));
+  app.use(requestContext);
   const getLoadContext = (req: express.Request): RappitLoadContext => ({ clientIp: req.ip ?? null });
   let closeVite: (() => Promise<void>) | undefined;
 

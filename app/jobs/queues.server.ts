@@ -1,6 +1,7 @@
 // The BullMQ queues, created once per process on the shared producer connection.
 import { Queue, type DefaultJobOptions, type JobsOptions } from "bullmq";
 import { getConfig } from "../config/env.server";
+import { TRACE_KEY, currentJobTrace } from "../logging/request-context.server";
 import { QUEUE_NAMES, type QueueName } from "./queue-names";
 import { getProducerRedis, whenConnected } from "./redis.server";
 
@@ -80,6 +81,7 @@ export interface EnqueueRequest {
 /**
  * Adds a job, failing within about a second when Redis is down: a BullMQ Queue would
  * otherwise wait for the connection forever and hang the request that enqueues.
+ * The current request's id and shop go along in `data.trace`, so the job logs under them.
  */
 export async function enqueue(request: EnqueueRequest): Promise<void> {
   if (request.jobId.includes(":") || /^\d+$/.test(request.jobId)) throw new InvalidJobIdError(request.jobId);
@@ -88,5 +90,7 @@ export async function enqueue(request: EnqueueRequest): Promise<void> {
   } catch (error) {
     throw new QueueUnavailableError(request.queue, error);
   }
-  await getQueue(request.queue).add(request.name, request.data, { ...request.options, jobId: request.jobId });
+  const trace = currentJobTrace();
+  const data = trace ? { ...request.data, [TRACE_KEY]: trace } : request.data;
+  await getQueue(request.queue).add(request.name, data, { ...request.options, jobId: request.jobId });
 }

@@ -8,7 +8,10 @@
 // the failed set, and each process keeps a heartbeat key in Redis while its workers run.
 import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
+import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
+import { jobTraceOf, runWithRequestContext } from "../logging/request-context.server";
+import { recordDeadLetter as recordDeadLetterMetric, recordJobRun, type JobOutcome } from "../metrics/record.server";
 import { recordDeadLetter, type DeadLetterOutcome, type JobFailure } from "./dead-letters.server";
 import { startHeartbeat, type Heartbeat, type HeartbeatOptions } from "./heartbeat.server";
 import { workerOptions } from "./redis.server";
@@ -113,7 +116,31 @@ export function startWorkers(options: WorkerRuntimeOptions): WorkerRuntime {
 
   const workers = options.queues.map((queueName) => {
     const handlers = options.handlers[queueName] ?? {};
-    const processor = async (job: Job, token?: string, signal?: AbortSignal) => {
+    // Each job runs in the request context it was enqueued from (data.trace), so its log
+    // lines and the jobs it enqueues carry that request id; a job with none gets its own.
+    const processor = (job: Job, token?: string, signal?: AbortSignal) => {
+      const trace = jobTraceOf(job.data);
+      const context = { requestId: trace?.requestId ?? randomUUID(), shop: trace?.shop, job: { queue: queueName, id: job.id ?? "", name: job.name } };
+      return runWithRequestContext(context, () => measured(job, token, signal));
+    };
+
+    const measured = async (job: Job, token?: string, signal?: AbortSignal) => {
+      const started = performance.now();
+      let outcome: JobOutcome = "failed";
+      try {
+        const result = await run(job, token, signal);
+        outcome = "completed";
+        return result;
+      } catch (error) {
+        if (error instanceof DelayedError) outcome = "retry_later";
+        else if (error instanceof WaitingError) outcome = "returned";
+        throw error;
+      } finally {
+        recordJobRun(queueName, outcome, (performance.now() - started) / 1000);
+      }
+    };
+
+    const run = async (job: Job, token?: string, signal?: AbortSignal) => {
       // A job held back because its dead letter could not be written: write it, then fail.
       const pending = notesOf(job).pendingDeadLetter;
       if (pending) {
@@ -211,7 +238,10 @@ export function startWorkers(options: WorkerRuntimeOptions): WorkerRuntime {
         if (delay > 0) await sleep(delay);
         try {
           const outcome = await record(failure);
-          if (outcome.recorded) logger.warn({ ...context, deadLetterId: outcome.id, shopId: outcome.shopId }, "job failed for the last time: dead letter kept");
+          if (outcome.recorded) {
+            recordDeadLetterMetric(queueName);
+            logger.warn({ ...context, deadLetterId: outcome.id, shopId: outcome.shopId }, "job failed for the last time: dead letter kept");
+          }
           else logger.error({ ...context, reason: outcome.reason, data: job.data, err: failure.error }, "job failed for the last time (no dead letter kept)");
           return true;
         } catch (error) {

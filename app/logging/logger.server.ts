@@ -1,8 +1,11 @@
 // Structured JSON logs. One root logger; modules take a child with their name.
 // Every line passes through redactSecrets: secret-named fields at any depth and
 // token-shaped strings (in fields or in the message) never reach the output.
+// Lines written during a request or a job carry its requestId and shop (see
+// request-context.server.ts); fields passed to the call win over them.
 import { pino, type DestinationStream, type Logger } from "pino";
 import { redactSecrets, redactText } from "../security/redaction";
+import { contextLogFields } from "./request-context.server";
 
 const defaultLevel = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info");
 
@@ -11,6 +14,7 @@ export function createLogger(options: { level?: string; destination?: Destinatio
     {
       level: options.level ?? defaultLevel,
       base: { service: "rappit" },
+      mixin: contextLogFields,
       formatters: {
         log: (object) => redactSecrets(object),
         bindings: (bindings) => redactSecrets(bindings),

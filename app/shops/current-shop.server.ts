@@ -1,5 +1,6 @@
 // The Shop row behind an authenticated admin request.
 import type { Database } from "../db/prisma.server";
+import { setContextShop } from "../logging/request-context.server";
 import { findShop, recordInstall, type ShopRecord } from "./shop-service.server";
 
 /**
@@ -10,5 +11,7 @@ export async function shopOfSession(
   db: Database,
   session: { shop: string; scope?: string },
 ): Promise<ShopRecord> {
+  // From here on the request's log lines (and the jobs it enqueues) name the shop.
+  setContextShop(session.shop);
   return (await findShop(db, session.shop)) ?? (await recordInstall(db, session.shop, session.scope));
 }
