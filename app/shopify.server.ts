@@ -5,6 +5,7 @@ import { getConfig, scopesOf } from "./config/env.server";
 import { getPrisma, pgPoolOf } from "./db/prisma.server";
 import { PgSessionStorage } from "./shopify/pg-session-storage.server";
 import { loggerFor } from "./logging/logger.server";
+import { recordOAuthCallback } from "./metrics/record.server";
 import { getCipher } from "./security/cipher.server";
 import { routeShopifyApiTo } from "./shopify/api-routing.server";
 import { API_VERSION } from "./shopify/api-version";
@@ -43,7 +44,13 @@ const shopify = shopifyApp({
   logger: shopifyLibraryLogger,
   hooks: {
     afterAuth: async ({ session, admin }) => {
-      await onTokenExchanged(session, admin);
+      try {
+        await onTokenExchanged(session, admin);
+        recordOAuthCallback("shopify", "success");
+      } catch (error) {
+        recordOAuthCallback("shopify", "error");
+        throw error;
+      }
     },
   },
 });

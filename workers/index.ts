@@ -9,6 +9,7 @@ import { ensureSchedules } from "../app/jobs/schedules.server";
 import { redisUrl } from "../app/jobs/redis.server";
 import { runWorkersUntilSignal } from "../app/jobs/worker-runtime.server";
 import { loggerFor } from "../app/logging/logger.server";
+import { startMetricsServer } from "../app/metrics/metrics-server.server";
 import { exitOnStartupError } from "../server/startup-errors";
 
 const logger = loggerFor("workers");
@@ -17,6 +18,9 @@ try {
   const config = getConfig();
   requireSharedServices(config, "npm run workers");
   await ensureSchedules();
+  // Job, carrier and token series are recorded here, so Prometheus scrapes this process too.
+  const metricsServer = config.METRICS_TOKEN ? await startMetricsServer({ port: config.METRICS_PORT, token: config.METRICS_TOKEN }) : undefined;
+  if (metricsServer) logger.info({ port: config.METRICS_PORT }, "worker metrics on GET /metrics");
   await runWorkersUntilSignal({
     redisUrl: redisUrl(),
     prefix: config.QUEUE_PREFIX,
@@ -25,6 +29,7 @@ try {
     graceMs: config.WORKER_SHUTDOWN_GRACE_MS,
     logger,
   });
+  await metricsServer?.close();
   await disconnectPrisma();
   process.exit(0);
 } catch (error) {

@@ -5,13 +5,14 @@ import { getConfig } from "../config/env.server";
 import { forShop } from "../db/prisma.server";
 import { getProducerRedis, whenConnected } from "../jobs/redis.server";
 import { loggerFor } from "../logging/logger.server";
+import { recordCarrierCall, recordTokenFetch, type CarrierCallOutcome } from "../metrics/record.server";
 import { recordAudit } from "../security/audit.server";
 import { getCipher } from "../security/cipher.server";
 import { rowBinding } from "../security/encrypted-columns";
 import type { CarrierAuth } from "./core/auth";
-import { callWithToken } from "./core/authorized-call.server";
-import { accountRateLimiter, carrierPolicy } from "./core/policies.server";
-import { TokenService, type TokenAccount, type TokenEvent } from "./core/token-service.server";
+import { NeedsReauthError, callWithToken } from "./core/authorized-call.server";
+import { CarrierTransientError, CircuitOpenError, RateLimitedError, accountRateLimiter, carrierPolicy } from "./core/policies.server";
+import { TokenRequestError, TokenService, type TokenAccount, type TokenEvent } from "./core/token-service.server";
 import type { CarrierCode, CarrierConnector, CarrierEnvironment } from "./connector";
 import { dhlConnector } from "./dhl/connector.server";
 import { DHL_HOSTS, DHL_RATE_LIMIT, dhlCredentialsSchema } from "./dhl/settings";
@@ -50,7 +51,16 @@ function openCredentials(account: StoredAccount): unknown {
 // Which shop a token fetch belongs to, for its audit row (drafts being tested are not saved yet).
 const shopOfAccount = new Map<string, string>();
 
+function callOutcome(error: unknown): CarrierCallOutcome {
+  if (error instanceof RateLimitedError) return "rate_limited";
+  if (error instanceof CircuitOpenError) return "circuit_open";
+  if (error instanceof CarrierTransientError) return "transient";
+  if (error instanceof NeedsReauthError || error instanceof TokenRequestError) return "auth";
+  return "error";
+}
+
 async function auditTokenEvent(event: TokenEvent): Promise<void> {
+  recordTokenFetch(event.provider, event.outcome === "fetched" ? "success" : "failure");
   const shopId = shopOfAccount.get(event.accountId);
   if (!shopId) return;
   try {
@@ -108,9 +118,18 @@ export function connectorFor(account: StoredAccount): CarrierConnector {
     accountNumber: account.accountNumber,
     baseUrl,
     async call(request, options) {
-      await whenConnected(getProducerRedis());
-      await limiter.consume(account.id);
-      return policy.execute((signal) => callWithToken(tokenService(), tokenAccount, auth, (authorization) => request(authorization, signal)), options);
+      const started = performance.now();
+      let outcome: CarrierCallOutcome = "ok";
+      try {
+        await whenConnected(getProducerRedis());
+        await limiter.consume(account.id);
+        return await policy.execute((signal) => callWithToken(tokenService(), tokenAccount, auth, (authorization) => request(authorization, signal)), options);
+      } catch (error) {
+        outcome = callOutcome(error);
+        throw error;
+      } finally {
+        recordCarrierCall(PROVIDERS[carrier], outcome, (performance.now() - started) / 1000);
+      }
     },
   };
   if (carrier === "FEDEX") return fedexConnector(context);

@@ -11,6 +11,7 @@ import { forShop, getPrisma, type Database, type ShopDatabase } from "../db/pris
 import { jobOptionsFor, enqueue } from "../jobs/queues.server";
 import type { JobContext } from "../jobs/worker-runtime.server";
 import { loggerFor } from "../logging/logger.server";
+import { recordMessageStatus } from "../metrics/record.server";
 import { withSystemContext } from "../security/tenancy";
 import { sendEmail } from "./email/mailer.server";
 import { SEND_MESSAGE_JOB, messageJobId } from "./job-names";
@@ -100,6 +101,7 @@ export async function runSendMessage(data: unknown, context: Pick<JobContext, "a
       where: { id: messageId, shopId, status: "SENDING" },
       data: { status: "SENT", provider: sent.provider, providerMessageId: sent.providerMessageId, sentAt: now, statusAt: now, error: null, updatedAt: now },
     });
+    recordMessageStatus(row.channel, "SENT");
     logger.info({ ...log, provider: sent.provider }, "message sent");
     return { outcome: "sent" };
   } catch (error) {
@@ -111,6 +113,7 @@ export async function runSendMessage(data: unknown, context: Pick<JobContext, "a
       where: { id: messageId, shopId, status: "SENDING" },
       data: { status: final ? "FAILED" : "QUEUED", error: reason, statusAt: final ? new Date() : undefined, updatedAt: new Date() },
     });
+    recordMessageStatus(row.channel, final ? "FAILED" : "RETRYING");
     logger.warn({ ...log, final, retryable, err: reason }, final ? "message failed" : "message send failed; will retry");
     throw error;
   }

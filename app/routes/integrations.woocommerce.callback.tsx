@@ -7,6 +7,7 @@ import { clientIpOf } from "~/http/client-ip";
 import { methodNotAllowed } from "~/http/responses";
 import { enforceRateLimit } from "~/security/rate-limits.server";
 import { loggerFor } from "~/logging/logger.server";
+import { recordOAuthCallback } from "~/metrics/record.server";
 
 const logger = loggerFor("woocommerce-connect");
 const MAX_BODY_BYTES = 16 * 1024;
@@ -23,6 +24,7 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
     return Response.json({ error: "body is not JSON" }, { status: 400 });
   }
   const answer = await acceptWooCallback(getPrisma(), body, logger);
+  recordOAuthCallback("woocommerce", answer.status === 200 ? "success" : "error");
   if (answer.status !== 200) logger.warn({ status: answer.status, reason: answer.message }, "WooCommerce key callback refused");
   return Response.json(answer.status === 200 ? { ok: true } : { error: answer.message }, { status: answer.status });
 };

@@ -10,6 +10,7 @@ import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { forShop, type Database } from "../db/prisma.server";
+import { recordTokenFetch } from "../metrics/record.server";
 import { recordAudit } from "../security/audit.server";
 
 /** Refresh when less than this is left, as the Shopify library does. */
@@ -96,7 +97,9 @@ async function refreshUnderLock(shop: string, deps: OfflineTokenDeps): Promise<S
   let refreshed: Session;
   try {
     refreshed = await deps.refresh(shop, current.refreshToken!);
+    recordTokenFetch("shopify", "success");
   } catch (error) {
+    recordTokenFetch("shopify", "failure");
     if (!isRefusedGrant(error)) throw error; // transient: the job retries
     await markNeedsReauth(shop, deps, error instanceof Error ? error.message : String(error));
     throw new ShopNeedsReauthError(shop, "Shopify refused the refresh token");

@@ -3,13 +3,24 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { getPrisma } from "../db/prisma.server";
 import { loggerFor } from "../logging/logger.server";
+import { setContextShop } from "../logging/request-context.server";
+import { recordWebhookDelivery, webhookOutcomeOf } from "../metrics/record.server";
 import { authenticate } from "../shopify.server";
 import { recordAndEnqueue } from "./inbound-events.server";
 
 const logger = loggerFor("shopify-webhooks");
 
 export async function shopifyWebhookAction({ request }: ActionFunctionArgs): Promise<Response> {
-  const hook = await authenticate.webhook(request);
+  const started = performance.now();
+  let hook: Awaited<ReturnType<typeof authenticate.webhook>>;
+  try {
+    hook = await authenticate.webhook(request);
+  } catch (thrown) {
+    // The library throws 401 for a bad HMAC (and 400/405 for malformed requests): counted, then passed on.
+    if (thrown instanceof Response && thrown.status === 401) recordWebhookDelivery("shopify", null, "bad_signature", started);
+    throw thrown;
+  }
+  setContextShop(hook.shop);
   const { outcome } = await recordAndEnqueue(
     getPrisma(),
     {
@@ -27,5 +38,6 @@ export async function shopifyWebhookAction({ request }: ActionFunctionArgs): Pro
     // Shopify only needs a 200; a shop we do not know has nothing to process.
     logger.info({ shop: hook.shop, topic: hook.topic }, "webhook for a shop that is not installed");
   }
+  recordWebhookDelivery("shopify", hook.topic, webhookOutcomeOf(outcome), started);
   return new Response(null, { status: 200 });
 }

@@ -90,7 +90,7 @@ describe("production start-up settings", () => {
 
   // The real entry points: each prints the problem and exits 1 before serving anything.
   it.each([["server/web.ts"], ["workers/index.ts"]])("%s refuses to start in production with an emulator origin", (entry) => {
-    const env = { ...production(), FEDEX_API_ORIGIN: "http://127.0.0.1:4010", PATH: process.env.PATH ?? "" };
+    const env = { ...production(), NODE_ENV: "production" as const, FEDEX_API_ORIGIN: "http://127.0.0.1:4010", PATH: process.env.PATH ?? "" };
     const result = spawnSync(process.execPath, ["--import", "tsx", entry], { env, encoding: "utf8", timeout: 30_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("Rappit cannot start");

@@ -5,6 +5,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { getPrisma } from "../../db/prisma.server";
 import { loggerFor } from "../../logging/logger.server";
+import { recordWebhookDelivery, webhookOutcomeOf } from "../../metrics/record.server";
 import { withSystemContext } from "../../security/tenancy";
 import { recordAndEnqueue } from "../../webhooks/inbound-events.server";
 import { openWebhookSecret } from "./credentials.server";
@@ -25,6 +26,7 @@ export function validWooSignature(rawBody: Buffer, secret: string, header: strin
 const resourceSchema = z.object({ id: z.union([z.number(), z.string()]), date_modified_gmt: z.string().optional() }).loose();
 
 export async function wooWebhookAction({ request, params }: ActionFunctionArgs): Promise<Response> {
+  const started = performance.now();
   const raw = Buffer.from(await request.arrayBuffer());
   if (raw.length > MAX_BODY_BYTES) return text(413, "payload too large");
   const signature = request.headers.get("x-wc-webhook-signature");
@@ -40,7 +42,10 @@ export async function wooWebhookAction({ request, params }: ActionFunctionArgs):
   );
   if (!channel) return text(404, "unknown channel");
   const secret = openWebhookSecret(channel);
-  if (!secret || !validWooSignature(raw, secret, signature)) return text(401, "invalid signature");
+  if (!secret || !validWooSignature(raw, secret, signature)) {
+    recordWebhookDelivery("woocommerce", null, "bad_signature", started);
+    return text(401, "invalid signature");
+  }
   // A disconnected channel's leftover webhooks fail until WooCommerce disables them.
   if (channel.status === "DISCONNECTED") return text(410, "channel disconnected");
 
@@ -71,5 +76,6 @@ export async function wooWebhookAction({ request, params }: ActionFunctionArgs):
     logger,
   );
   logger.debug({ channelId, topic, outcome }, "woocommerce webhook");
+  recordWebhookDelivery("woocommerce", topic, webhookOutcomeOf(outcome), started);
   return text(200, "ok");
 }

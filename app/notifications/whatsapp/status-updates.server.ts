@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { getPrisma, type Database } from "../../db/prisma.server";
 import { loggerFor } from "../../logging/logger.server";
+import { recordMessageStatus } from "../../metrics/record.server";
 import { withSystemContext } from "../../security/tenancy";
 
 const logger = loggerFor("whatsapp-statuses");
@@ -72,7 +73,7 @@ export async function applyStatus(update: WhatsappStatusUpdate, base: Database =
   const target = OUR_STATUS[update.status];
   if (!target) return "ignored"; // e.g. "played" (voice), "deleted": nothing to show
   const at = update.timestamp ? new Date(Number(update.timestamp) * 1000) : new Date();
-  return withSystemContext("whatsapp status webhook: the wamid names the message and so the shop", () =>
+  const outcome = await withSystemContext("whatsapp status webhook: the wamid names the message and so the shop", () =>
     base.$transaction(async (tx) => {
       const message = await tx.messageLog.findFirst({ where: { providerMessageId: update.id, provider: "WHATSAPP" }, select: { id: true, shopId: true } });
       if (!message) return "unknown-message" as const;
@@ -97,6 +98,9 @@ export async function applyStatus(update: WhatsappStatusUpdate, base: Database =
       return outcome;
     }),
   );
+  // Counted after the commit: a rolled-back status never reached the log.
+  if (outcome === "applied" && (target === "DELIVERED" || target === "READ" || target === "FAILED")) recordMessageStatus("WHATSAPP", target);
+  return outcome;
 }
 
 /** Applies every status of a validated payload, in the order given. */
