@@ -7,7 +7,8 @@ import { pino, type DestinationStream, type Logger } from "pino";
 import { redactSecrets, redactText } from "../security/redaction";
 import { contextLogFields } from "./request-context.server";
 
-const defaultLevel = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info");
+// Empty counts as unset, as in the configuration (.env files often leave it blank).
+const defaultLevel = process.env.LOG_LEVEL || (process.env.NODE_ENV === "test" ? "silent" : "info");
 
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
   return pino(

@@ -1,5 +1,5 @@
 // Home: the shop's setup at a glance, with the next step for what is not connected yet.
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import {
@@ -14,6 +14,8 @@ import {
   Text,
 } from "@shopify/polaris";
 import { getPrisma } from "~/db/prisma.server";
+import { HEALTH_CHECK_INTENT, HealthCard } from "~/doctor/health-card";
+import { cachedHealthReport, runHealthChecks } from "~/doctor/health-cache.server";
 import { authenticate } from "~/shopify.server";
 import { getSetupOverview } from "~/shops/setup-overview.server";
 import { ensureShopProfile } from "~/shops/shop-profile.server";
@@ -38,7 +40,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     carriers: overview.carriers,
     hasWooCommerce: overview.channels.some((channel) => channel.type === "WOOCOMMERCE"),
     needsReauth: overview.shop.needsReauth,
+    health: await cachedHealthReport(overview.shop.id),
   };
+};
+
+/** "Run checks" on the Health card: the doctor's checks for this shop, kept briefly. */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  if (form.get("intent") !== HEALTH_CHECK_INTENT) return Response.json({ error: "unknown action" }, { status: 400 });
+  return { health: await runHealthChecks(session.shop) };
 };
 
 const statusTone = {
@@ -72,6 +83,9 @@ export default function Home() {
             </Banner>
           </Layout.Section>
         )}
+        <Layout.Section>
+          <HealthCard report={data.health} />
+        </Layout.Section>
         <Layout.Section>
           <Card>
             <BlockStack gap="200">
