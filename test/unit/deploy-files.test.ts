@@ -79,3 +79,14 @@ describe("docker-compose.yml", () => {
     expect(readFileSync("docker-compose.yml", "utf8")).not.toMatch(/(SECRET|TOKEN|ENCRYPTION_KEY)\s*:/);
   });
 });
+
+describe("docs/deploy.md", () => {
+  it("names every configuration variable", async () => {
+    const { describeVariables } = await import("~/config/env.server");
+    const doc = readFileSync("docs/deploy.md", "utf8");
+    const missing = describeVariables()
+      .map((variable) => variable.name)
+      .filter((name) => !doc.includes(`\`${name}\``));
+    expect(missing).toEqual([]);
+  });
+});
