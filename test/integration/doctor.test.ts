@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
+import { API_KEY, API_SECRET_KEY, APP_URL, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SCOPES } from "~/config/env.server";
 import type { ShopDatabase } from "~/db/prisma.server";
@@ -24,6 +24,7 @@ const loadApp = async () => ({
   health: await import("~/doctor/health-cache.server"),
   woo: await import("~/channels/woocommerce/credentials.server"),
   installed: await import("../support/installed-shop"),
+  home: await import("~/routes/app._index"),
 });
 let app: Awaited<ReturnType<typeof loadApp>>;
 let shopify: ShopifyEmulator;
@@ -164,6 +165,25 @@ describe("npm run doctor", () => {
     const report = await app.health.runHealthChecks(domain);
     expect(report?.checks.every((c) => c.status === "OK")).toBe(true);
     expect(await app.health.cachedHealthReport(shop.id)).toEqual(report);
+  });
+
+  it("runs on demand from the Health card on /app, which then shows the report", async () => {
+    const { domain, clientId } = await healthyShop();
+    fedex.state.revoke(clientId);
+    const adminRequest = (init?: RequestInit) =>
+      setUpValidRequest(
+        { type: RequestType.Bearer, store: domain.replace(".myshopify.com", ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
+        new Request(`${APP_URL}/app`, init),
+      );
+    const before = (await app.home.loader({ request: await adminRequest(), params: {}, context: {} })) as { health: ShopReport | null };
+    expect(before.health).toBeNull();
+
+    const body = new URLSearchParams({ intent: "run-health-checks" });
+    const ran = (await app.home.action({ request: await adminRequest({ method: "POST", body }), params: {}, context: {} })) as { health: ShopReport };
+    expect(check(ran.health, /^FedEx /)).toMatchObject({ status: "FAIL", fix: expect.stringMatching(/^Replace the credentials/) });
+
+    const after = (await app.home.loader({ request: await adminRequest(), params: {}, context: {} })) as { health: ShopReport | null };
+    expect(after.health).toEqual(ran.health);
   });
 
   it("prints one line per check with the fix, --json for machines, and exits 1 on a FAIL", async () => {
