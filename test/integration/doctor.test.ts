@@ -8,6 +8,7 @@ import type { DoctorCheck, ShopReport } from "~/doctor/report";
 import { startFedexEmulator } from "../../emulators/fedex/server";
 import { startShopifyEmulator, type ShopifyEmulator } from "../../emulators/shopify/server";
 import { startWooCommerceEmulator, type WooCommerceEmulator } from "../../emulators/woocommerce/server";
+import { addWebhook } from "../../emulators/woocommerce/webhooks";
 
 // The doctor against the emulators: a healthy shop is all OK; a revoked WooCommerce
 // key, an expired Shopify refresh token and refused carrier credentials each FAIL with
@@ -48,10 +49,11 @@ afterAll(async () => {
   await app.db.disconnectPrisma();
 });
 
-/** A WooCommerce channel on the emulated store with a key the store issued. */
+/** A WooCommerce channel on the emulated store with a key the store issued and Rappit's two webhooks there. */
 async function connectWoo(db: ShopDatabase) {
   const key = store.state.issueKey({ description: "Rappit - API" });
   const id = randomUUID();
+  const hooks = ["order.created", "order.updated"].map((topic) => addWebhook(store.state, { topic, delivery_url: `${APP_URL}/webhooks/woocommerce/${id}` }));
   await db.channel.create({
     data: {
       id,
@@ -60,9 +62,10 @@ async function connectWoo(db: ShopDatabase) {
       externalId: store.url,
       name: "Emulated store",
       credentials: app.woo.sealCredentials(id, { consumerKey: key.consumerKey, consumerSecret: key.consumerSecret }),
+      webhookIds: hooks.map((hook) => hook.id),
     },
   });
-  return key;
+  return { ...key, hooks };
 }
 
 /** An installed shop with a FedEx account and a WooCommerce store, all working. */
@@ -93,6 +96,7 @@ describe("npm run doctor", () => {
       "Shopify scopes",
       "Shopify webhooks",
       `WooCommerce ${store.url}`,
+      `WooCommerce ${store.url} webhooks`,
       expect.stringMatching(/^FedEx \d{9} \(sandbox\)$/),
     ]);
     for (const found of report.checks) expect(found, JSON.stringify(found)).toMatchObject({ status: "OK" });
@@ -107,6 +111,14 @@ describe("npm run doctor", () => {
     expect(woo.status).toBe("FAIL");
     expect(woo.detail).toMatch(/refused Rappit's REST keys \(HTTP 401/);
     expect(woo.fix).toMatch(/^Reconnect the store in Rappit > Connections/);
+  });
+
+  it("WARNs when WooCommerce disabled Rappit's webhooks on the store", async () => {
+    const { domain, key } = await healthyShop();
+    key.hooks[1].status = "disabled";
+    const hooks = check(await reportOf(domain), /^WooCommerce .* webhooks$/);
+    expect(hooks).toMatchObject({ status: "WARN", detail: "order.updated disabled" });
+    expect(hooks.fix).toMatch(/^Reconnect the store/);
   });
 
   it("FAILs an expired Shopify refresh token and says a staff member must open the app", async () => {
@@ -200,7 +212,7 @@ describe("npm run doctor", () => {
     const text = await run("--shop", domain);
     expect(text.status, `${text.stderr}\n${text.stdout}`).toBe(1);
     const lines = text.stdout.trim().split("\n");
-    expect(lines, text.stderr).toHaveLength(5);
+    expect(lines, text.stderr).toHaveLength(6);
     expect(lines[0]).toMatch(new RegExp(`^OK    ${domain.replace(/\./g, "\\.")}  Shopify token: Admin API call OK`));
     expect(lines.find((line) => line.startsWith("FAIL"))).toMatch(/FedEx \d{9} \(sandbox\): FedEx refused the credentials.* Fix: Replace the credentials/);
 
