@@ -1,9 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { metrics } from "~/metrics/metrics.server";
 import { recordWebhookDelivery } from "~/metrics/record.server";
 import { authorizeScrape, scrapeResponse } from "~/metrics/scrape.server";
 
-const TOKEN = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+// Built at run time: the repository holds no secret-looking literal (test/unit/secret-scan.test.ts).
+const TOKEN = randomBytes(16).toString("hex");
 
 describe("scrape authorization", () => {
   it("is off (404) without a configured token, whatever the request sends", () => {

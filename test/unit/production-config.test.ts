@@ -8,7 +8,7 @@ const secret = () => randomBytes(32).toString("hex");
 /** A complete production environment that start-up accepts. */
 const production = (): Record<string, string> => ({
   NODE_ENV: "production",
-  SHOPIFY_API_KEY: "3f1c2b4a5d6e7f8091a2b3c4d5e6f708",
+  SHOPIFY_API_KEY: randomBytes(16).toString("hex"),
   SHOPIFY_API_SECRET: secret(),
   SHOPIFY_APP_URL: "https://rappit.example.com",
   ENCRYPTION_KEY: randomBytes(32).toString("base64"),
