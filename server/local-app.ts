@@ -9,6 +9,7 @@ import { ensureSchedules } from "../app/jobs/schedules.server";
 import { closeProducerRedis, redisUrl } from "../app/jobs/redis.server";
 import { startWorkers } from "../app/jobs/worker-runtime.server";
 import { loggerFor } from "../app/logging/logger.server";
+import { shopDomainOf } from "../app/shops/shop-domains.server";
 import { startHttpApp } from "./http-app";
 import { startLocalServices } from "./local-services";
 import { exitOnStartupError } from "./startup-errors";
@@ -33,6 +34,7 @@ export async function runLocalApp(): Promise<void> {
       handlers: jobHandlers,
       queues: QUEUE_NAMES,
       logger,
+      shopDomainOf: (shopId) => shopDomainOf(shopId),
     });
     logger.info(
       {

@@ -10,6 +10,7 @@ import { redisUrl } from "../app/jobs/redis.server";
 import { runWorkersUntilSignal } from "../app/jobs/worker-runtime.server";
 import { loggerFor } from "../app/logging/logger.server";
 import { startMetricsServer } from "../app/metrics/metrics-server.server";
+import { shopDomainOf } from "../app/shops/shop-domains.server";
 import { exitOnStartupError } from "../server/startup-errors";
 
 const logger = loggerFor("workers");
@@ -28,6 +29,7 @@ try {
     queues: QUEUE_NAMES,
     graceMs: config.WORKER_SHUTDOWN_GRACE_MS,
     logger,
+    shopDomainOf: (shopId) => shopDomainOf(shopId),
   });
   await metricsServer?.close();
   await disconnectPrisma();

@@ -41,6 +41,11 @@ export interface WorkerRuntimeOptions {
   logger: Logger;
   /** Copies jobs that failed for the last time to DeadLetter. Default: on, in the app's database. */
   deadLetters?: false | DeadLetterOptions;
+  /**
+   * Names the shop of a job that carries only `data.shopId` (no trace from a request), for its
+   * log lines. Default: none; the workers process passes a cached database lookup.
+   */
+  shopDomainOf?: (shopId: string) => Promise<string | undefined>;
   /** The liveness key in Redis (`<prefix>:workers:heartbeat:<host>-<pid>`). Default: on, 30 s TTL, every 10 s. */
   heartbeat?: false | HeartbeatOptions;
 }
@@ -114,13 +119,21 @@ export function startWorkers(options: WorkerRuntimeOptions): WorkerRuntime {
   const handledErrors = new WeakSet<Error>();
   const lateWrites = new Set<Promise<void>>();
 
+  /** Best effort: a lookup that fails only costs the log lines their shop. */
+  const shopOfJob = async (data: unknown): Promise<string | undefined> => {
+    const shopId = typeof data === "object" && data !== null ? (data as { shopId?: unknown }).shopId : undefined;
+    if (typeof shopId !== "string" || !options.shopDomainOf) return undefined;
+    return options.shopDomainOf(shopId).catch(() => undefined);
+  };
+
   const workers = options.queues.map((queueName) => {
     const handlers = options.handlers[queueName] ?? {};
     // Each job runs in the request context it was enqueued from (data.trace), so its log
     // lines and the jobs it enqueues carry that request id; a job with none gets its own.
-    const processor = (job: Job, token?: string, signal?: AbortSignal) => {
+    const processor = async (job: Job, token?: string, signal?: AbortSignal) => {
       const trace = jobTraceOf(job.data);
-      const context = { requestId: trace?.requestId ?? randomUUID(), shop: trace?.shop, job: { queue: queueName, id: job.id ?? "", name: job.name } };
+      const shop = trace?.shop ?? (await shopOfJob(job.data));
+      const context = { requestId: trace?.requestId ?? randomUUID(), shop, job: { queue: queueName, id: job.id ?? "", name: job.name } };
       return runWithRequestContext(context, () => measured(job, token, signal));
     };
 

@@ -28,6 +28,7 @@ const loadApp = async () => ({
   metricsServer: await import("~/metrics/metrics-server.server"),
   ordersCreate: await import("~/routes/webhooks.orders.create"),
   shops: await import("../factories/shop.factory"),
+  shopDomains: await import("~/shops/shop-domains.server"),
   installed: await import("../support/installed-shop"),
 });
 let app: Awaited<ReturnType<typeof loadApp>>;
@@ -62,6 +63,7 @@ beforeAll(async () => {
     },
     logger,
     heartbeat: false,
+    shopDomainOf: (shopId) => app.shopDomains.shopDomainOf(shopId),
   });
 });
 
@@ -156,6 +158,18 @@ describe("GET /metrics", () => {
     // The job's log line carries the request id and shop of the webhook that enqueued it.
     const handled = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.msg === "processing webhook event");
     expect(handled).toMatchObject({ requestId, shop: shop.domain });
+  });
+
+  it("names the shop on the lines of a job enqueued outside any request, under an id of its own", async () => {
+    const shop = await app.shops.buildShop();
+    expect((await deliver(shop.domain, randomUUID())).status).toBe(200);
+    const db = app.db.forShop(shop.id);
+    await until(() => db.order.count(), (count) => count === 1);
+    const handled = await until(
+      async () => logLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.msg === "processing webhook event" && line.shop === shop.domain),
+      (line) => line !== undefined,
+    );
+    expect(handled!.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("serves the workers' own series on their port, behind the same token", async () => {
