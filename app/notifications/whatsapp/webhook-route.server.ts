@@ -7,6 +7,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../../config/env.server";
 import { clientIpOf } from "../../http/client-ip";
 import { loggerFor } from "../../logging/logger.server";
+import { recordWebhookDelivery } from "../../metrics/record.server";
 import { enforceRateLimit } from "../../security/rate-limits.server";
 import { applyStatusPayload, webhookPayloadSchema } from "./status-updates.server";
 
@@ -45,6 +46,7 @@ export function whatsappVerifyLoader({ request }: LoaderFunctionArgs): Response 
 }
 
 export async function whatsappWebhookAction({ request, context }: ActionFunctionArgs): Promise<Response> {
+  const started = performance.now();
   await enforceRateLimit("whatsappWebhook", clientIpOf(context));
   const appSecret = getConfig().WHATSAPP_APP_SECRET;
   if (!appSecret) return text(503, "WhatsApp webhooks are not configured (WHATSAPP_APP_SECRET)");
@@ -52,6 +54,7 @@ export async function whatsappWebhookAction({ request, context }: ActionFunction
   if (raw.length > MAX_BODY_BYTES) return text(413, "payload too large");
   if (!validWhatsappSignature(raw, appSecret, request.headers.get("x-hub-signature-256"))) {
     logger.warn({ ip: clientIpOf(context) }, "invalid or missing X-Hub-Signature-256");
+    recordWebhookDelivery("whatsapp", null, "bad_signature", started);
     return text(401, "invalid signature");
   }
   let body: unknown;
@@ -67,5 +70,8 @@ export async function whatsappWebhookAction({ request, context }: ActionFunction
   }
   const counts = await applyStatusPayload(payload.data);
   logger.debug(counts, "whatsapp statuses");
+  // One delivery may carry many statuses: it counts as a duplicate only when every one was.
+  const fresh = counts.applied + counts.stale + counts["unknown-message"] + counts.ignored > 0;
+  recordWebhookDelivery("whatsapp", "messages.status", fresh || counts.duplicate === 0 ? "accepted" : "duplicate", started);
   return Response.json({ received: true, ...counts });
 }
