@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { API_SECRET_KEY, RequestType } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectPrisma, getPrisma } from "~/db/prisma.server";
@@ -20,6 +21,7 @@ import { offlineSession, uniqueShopDomain } from "../support/shops";
 // The production build served by `npm start` on a real port, against this run's
 // PostgreSQL and Redis, driven over HTTP like Shopify and a load balancer would.
 let server: ChildProcess;
+const METRICS_TOKEN = randomBytes(24).toString("hex");
 let base: string;
 let output = "";
 
@@ -32,7 +34,7 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, ["--import", "tsx", "server/web.ts"], {
-    env: { ...process.env, PORT: String(port), NODE_ENV: "test", LOG_LEVEL: "info" },
+    env: { ...process.env, PORT: String(port), NODE_ENV: "test", LOG_LEVEL: "info", METRICS_TOKEN },
     stdio: ["ignore", "pipe", "pipe"],
   });
   server.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -117,6 +119,21 @@ describe("production server (npm run build && npm start)", () => {
     expect(genuine.status).toBe(200);
     expect(await db.session.count({ where: { shop } })).toBe(0);
     expect((await db.shop.findUniqueOrThrow({ where: { domain: shop } })).uninstalledAt).not.toBeNull();
+  });
+
+  it("serves GET /metrics only with the bearer token, and tags every answer with a request id", async () => {
+    const refused = await fetch(`${base}/metrics`);
+    expect(refused.status).toBe(401);
+    const scraped = await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(scraped.status).toBe(200);
+    const text = await scraped.text();
+    expect(text).toContain('rappit_dependency_up{dependency="database"} 1');
+    expect(text).toContain("# TYPE rappit_webhook_deliveries_total counter");
+    expect(scraped.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const kept = await fetch(`${base}/healthz`, { headers: { "X-Request-Id": "lb-0123456789" } });
+    expect(kept.headers.get("x-request-id")).toBe("lb-0123456789");
+    // The token never reaches the server's output.
+    expect(output).not.toContain(METRICS_TOKEN);
   });
 
   it("answers a GET to a webhook route with 405", async () => {
