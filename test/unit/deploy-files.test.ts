@@ -90,3 +90,15 @@ describe("docs/deploy.md", () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe("docs/deploy.md metrics table", () => {
+  it("lists every series Rappit defines", async () => {
+    const { metrics } = await import("~/metrics/metrics.server");
+    const doc = readFileSync("docs/deploy.md", "utf8");
+    const defined = (await metrics().registry.getMetricsAsJSON())
+      .map((metric) => metric.name)
+      .filter((name) => !/^rappit_(process|nodejs)_/.test(name));
+    expect(defined.length).toBeGreaterThan(10);
+    expect(defined.filter((name) => !doc.includes(`\`${name}\``))).toEqual([]);
+  });
+});
