@@ -11,7 +11,7 @@ import { Redis } from "ioredis";
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { jobTraceOf, runWithRequestContext } from "../logging/request-context.server";
-import { recordDeadLetter as recordDeadLetterMetric, recordJobRun, type JobOutcome } from "../metrics/record.server";
+import { countDeadLetter, recordJobRun, type JobOutcome } from "../metrics/record.server";
 import { recordDeadLetter, type DeadLetterOutcome, type JobFailure } from "./dead-letters.server";
 import { startHeartbeat, type Heartbeat, type HeartbeatOptions } from "./heartbeat.server";
 import { workerOptions } from "./redis.server";
@@ -252,7 +252,7 @@ export function startWorkers(options: WorkerRuntimeOptions): WorkerRuntime {
         try {
           const outcome = await record(failure);
           if (outcome.recorded) {
-            recordDeadLetterMetric(queueName);
+            countDeadLetter(queueName);
             logger.warn({ ...context, deadLetterId: outcome.id, shopId: outcome.shopId }, "job failed for the last time: dead letter kept");
           }
           else logger.error({ ...context, reason: outcome.reason, data: job.data, err: failure.error }, "job failed for the last time (no dead letter kept)");

@@ -43,7 +43,7 @@ export function recordJobRun(queue: string, outcome: JobOutcome, seconds: number
   metrics().jobDurationSeconds.observe({ queue, outcome }, seconds);
 }
 
-export function recordDeadLetter(queue: string): void {
+export function countDeadLetter(queue: string): void {
   metrics().deadLettersRecorded.inc({ queue });
 }
 
