@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { keysetPage, type Cursor, type Page } from "../db/keyset-pagination";
 import type { ShopDatabase } from "../db/prisma.server";
+import { currentRequestContext } from "../logging/request-context.server";
 import { AUDIT_ACTIONS, type AuditAction } from "./audit-actions";
 import { redactSecrets } from "./redaction";
 
@@ -42,6 +43,11 @@ const entrySchema = z.object({
   actor: z.object({ type: z.enum(["USER", "SYSTEM", "WORKER"]), id: z.string().optional(), email: z.string().optional() }),
 });
 
+/** The entry's request id, else the one of the request or job in progress: audit rows and log lines match. */
+function requestIdOf(entry: AuditEntry): string | null {
+  return entry.requestId ?? currentRequestContext()?.requestId ?? null;
+}
+
 function snapshot(value: unknown) {
   // JSON round trip: dates become strings and class instances plain data, as stored.
   return value === undefined ? undefined : JSON.parse(JSON.stringify(redactSecrets(value)));
@@ -64,7 +70,7 @@ export async function recordAudit(db: AuditWriter, entry: AuditEntry): Promise<A
       subjectId: entry.subject?.id ?? null,
       before: snapshot(entry.before),
       after: snapshot(entry.after),
-      requestId: entry.requestId ?? null,
+      requestId: requestIdOf(entry),
     },
     omit: { shopId: true },
   });
@@ -91,7 +97,7 @@ export async function recordAuditSql(client: SqlRunner, shopId: string, entry: A
       entry.subject?.id ?? null,
       entry.before === undefined ? null : JSON.stringify(snapshot(entry.before)),
       entry.after === undefined ? null : JSON.stringify(snapshot(entry.after)),
-      entry.requestId ?? null,
+      requestIdOf(entry),
     ],
   });
 }
