@@ -31,7 +31,7 @@ export async function startHttpApp(options: {
   // Which proxies in front of us may name the client (X-Forwarded-For): rate limits and
   // the audit trail key on the client's address, not the load balancer's.
   app.set("trust proxy", trustProxySetting(process.env.TRUST_PROXY));
-  app.use(requestContext);
+  app.use(requestContext());
   const getLoadContext = (req: express.Request): RappitLoadContext => ({ clientIp: req.ip ?? null });
   let closeVite: (() => Promise<void>) | undefined;
 

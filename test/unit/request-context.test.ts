@@ -54,9 +54,38 @@ describe("request context", () => {
     expect(jobTraceOf({ trace: "req-0002-abcd" })).toBeUndefined();
   });
 
+  it("the HTTP server writes one access line per request: no query string, the shop once known", async () => {
+    const { logger, lines } = capture();
+    const app = express();
+    app.use(requestContext(logger));
+    app.get("/app", (_req, res) => {
+      setContextShop("demo.myshopify.com");
+      res.send("ok");
+    });
+    app.get("/healthz", (_req, res) => {
+      res.send("ok");
+    });
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const token = ["eyJhbGciOiJIUzI1NiJ9", "eyJzdWIiOiIxIn0", "c2lnbmF0dXJlLXZhbHVl"].join(".");
+      await fetch(`${base}/app?id_token=${token}&hmac=abc`, { headers: { "X-Request-Id": "req-access-0001" } });
+      await fetch(`${base}/healthz`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const access = lines.filter((line) => line.msg === "request");
+    expect(access).toEqual([
+      expect.objectContaining({ requestId: "req-access-0001", shop: "demo.myshopify.com", method: "GET", path: "/app", status: 200 }),
+    ]);
+    expect(JSON.stringify(lines)).not.toContain("id_token");
+  });
+
   it("the HTTP server echoes the request id and serves the request inside its context", async () => {
     const app = express();
-    app.use(requestContext);
+    app.use(requestContext());
     app.get("/", (_req, res) => {
       res.json(currentJobTrace() ?? null);
     });
