@@ -51,7 +51,10 @@ export async function runDoctor(options: { shop?: string; deps?: ShopifyCheckDep
   const base = options.db ?? getPrisma();
   const deps = options.deps ?? defaultShopifyCheckDeps();
   if (options.shop) {
-    const shop = await base.shop.findUnique({ where: { domain: options.shop.trim().toLowerCase() }, select: SHOP_FIELDS });
+    const given = options.shop.trim().toLowerCase().replace(/^https?:\/\//, "").replace(/\/.*$/, "");
+    // "their-store" is accepted for "their-store.myshopify.com", as support staff often write it.
+    const domain = given.includes(".") ? given : `${given}.myshopify.com`;
+    const shop = await base.shop.findUnique({ where: { domain }, select: SHOP_FIELDS });
     if (!shop) throw new DoctorShopNotFoundError(options.shop);
     if (shop.uninstalledAt || shop.redactedAt) {
       const when = (shop.redactedAt ?? shop.uninstalledAt)!.toISOString();

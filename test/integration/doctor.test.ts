@@ -91,6 +91,10 @@ describe("npm run doctor", () => {
   it("says OK for every check of a healthy shop", async () => {
     const { domain } = await healthyShop();
     const report = await reportOf(domain);
+    // Support staff may write the store's handle or its URL.
+    for (const alias of [domain.replace(".myshopify.com", ""), `https://${domain.toUpperCase()}/admin`]) {
+      expect((await app.doctor.runDoctor({ shop: alias }))[0].shop).toBe(domain);
+    }
     expect(report.checks.map((c) => c.name)).toEqual([
       "Shopify token",
       "Shopify scopes",
