@@ -1,6 +1,6 @@
 // The request id and shop of the work in progress, kept in AsyncLocalStorage so every
 // log line can carry them without threading a logger through each call. A route's
-// context starts in the HTTP server (server/request-id.ts); enqueue() copies it into
+// context starts in the HTTP server (server/request-context.ts); enqueue() copies it into
 // the job's data (`trace`), and the worker runtime restores it around the handler,
 // so the lines of a request and of every job it caused share one request id.
 import { AsyncLocalStorage } from "node:async_hooks";
