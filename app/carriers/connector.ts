@@ -1,5 +1,7 @@
 // What every carrier connector offers, in our own words; each carrier's folder
 // maps these to its API (settings, transport, mapping), like karrio's connectors.
+import type { TrackingReport } from "./tracking";
+
 export type CarrierCode = "FEDEX" | "DHL_ECOMMERCE";
 export type CarrierEnvironment = "SANDBOX" | "PRODUCTION";
 export type LabelFormat = "PDF" | "ZPL";
@@ -63,6 +65,10 @@ export interface CarrierConnector {
   quote(request: Omit<LabelRequest, "reference" | "service" | "labelFormat" | "orderName">): Promise<RateQuote[]>;
   buyLabel(request: LabelRequest): Promise<PurchasedLabel>;
   findByReference(reference: string, createdAt: Date): Promise<FoundShipment | null>;
+  /** How many tracking numbers one track() call takes. */
+  readonly trackBatchSize: number;
+  /** The carrier's events for each number (read-only, so retried like any idempotent call). */
+  track(trackingNumbers: readonly string[]): Promise<TrackingReport[]>;
 }
 
 /** The carrier refused the request itself (validation, permissions): retrying will not help. */

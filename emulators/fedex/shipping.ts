@@ -185,7 +185,9 @@ export function shipReply(ctx: BusinessContext): Reply {
     createdAt: new Date().toISOString(),
     cancelled: false,
     status: { code: "IN", description: "Label created" },
+    scanEvents: [],
   };
+  shipment.scanEvents.push({ date: shipment.createdAt, eventType: "OC", eventDescription: "Shipment information sent to FedEx", derivedStatusCode: "IN", scanLocation: {} });
   ctx.state.shipments.push(shipment);
 
   const master = shipment.trackingNumber;

@@ -43,6 +43,16 @@ export interface FedexShipment {
   createdAt: string;
   cancelled: boolean;
   status: { code: string; description: string };
+  /** What the Track API lists under scanEvents, oldest first (FedEx answers newest first). */
+  scanEvents: FedexScanEvent[];
+}
+
+export interface FedexScanEvent {
+  date: string;
+  eventType: string;
+  eventDescription: string;
+  derivedStatusCode: string;
+  scanLocation: { city?: string; stateOrProvinceCode?: string; countryCode?: string };
 }
 
 export interface RequestLogEntry {
@@ -155,10 +165,21 @@ export class FedexState {
     return this.shipments.find((s) => s.pieces.some((p) => p.trackingNumber === trackingNumber));
   }
 
-  /** Sets what the Track API reports as the latest status (e.g. "DL", "Delivered"). */
-  setTrackingStatus(trackingNumber: string, code: string, description: string): void {
+  /**
+   * Moves the shipment on: a new scan event (e.g. "IT" in transit, "OD" out for delivery,
+   * "DL" delivered, "DE" delivery exception, "RS" returned to shipper) at `at`, which
+   * defaults to now, so a test controls the tracking clock.
+   */
+  setTrackingStatus(
+    trackingNumber: string,
+    code: string,
+    description: string,
+    options: { at?: Date; city?: string; stateOrProvinceCode?: string; countryCode?: string } = {},
+  ): void {
     const shipment = this.shipment(trackingNumber);
     if (!shipment) throw new Error(`no FedEx shipment ${trackingNumber}`);
     shipment.status = { code, description };
+    const { at = new Date(), ...scanLocation } = options;
+    shipment.scanEvents.push({ date: at.toISOString(), eventType: code, eventDescription: description, derivedStatusCode: code, scanLocation });
   }
 }

@@ -16,6 +16,7 @@ function trackResult(shipment: FedexShipment, trackingNumber: string) {
     latestStatusDetail: { code: shipment.status.code, derivedCode: shipment.status.code, statusByLocale: shipment.status.description, description: shipment.status.description },
     serviceDetail: { type: shipment.serviceType },
     dateAndTimes: [{ type: "SHIP", dateTime: shipment.createdAt }],
+    scanEvents: [...shipment.scanEvents].reverse(),
   };
 }
 

@@ -5,6 +5,7 @@ import { CarrierRequestError, type CarrierConnector, type PostalAddress } from "
 import { carrierRequest } from "../carrier-http.server";
 import type { CarrierCallContext } from "../carrier-call.server";
 import { foundFrom, labelFrom, labelRequest, productsRequest, quotesFrom } from "./mapping";
+import { DHL_TRACK_BATCH, trackingFrom, trackPath } from "./tracking-mapping";
 
 const PROBE_FROM: PostalAddress = { name: "Rappit", address1: "1210 S Pine Island Rd", city: "Plantation", provinceCode: "FL", zip: "33324", countryCode: "US" };
 const PROBE_TO: PostalAddress = { name: "Rappit", address1: "2700 S Commerce Pkwy", city: "Weston", provinceCode: "FL", zip: "33331", countryCode: "US" };
@@ -34,6 +35,20 @@ export function dhlConnector(context: CarrierCallContext & { distributionCenter:
         if (error instanceof CarrierRequestError && error.status === 404) return null;
         throw error;
       }
+    },
+    trackBatchSize: DHL_TRACK_BATCH,
+    async track(trackingNumbers) {
+      const reports = [];
+      for (const trackingNumber of trackingNumbers) {
+        try {
+          reports.push(trackingFrom(trackingNumber, (await request("GET", trackPath(trackingNumber), undefined, true)).body));
+        } catch (error) {
+          // DHL answers 404 for a package it has no events for yet.
+          if (!(error instanceof CarrierRequestError && error.status === 404)) throw error;
+          reports.push({ trackingNumber, found: false as const, message: error.message });
+        }
+      }
+      return reports;
     },
   };
 }

@@ -5,6 +5,7 @@ import type { CarrierConnector, LabelRequest, PostalAddress } from "../connector
 import { carrierRequest } from "../carrier-http.server";
 import type { CarrierCallContext } from "../carrier-call.server";
 import { foundFrom, labelFrom, quotesFrom, rateRequest, referenceLookupRequest, shipRequest } from "./mapping";
+import { FEDEX_TRACK_BATCH, trackingFrom, trackRequest } from "./tracking-mapping";
 
 // Any valid US address pair will do for a harmless authenticated call: a rate quote buys nothing.
 const PROBE_FROM: PostalAddress = { name: "Rappit", address1: "3875 Airways Blvd", city: "Memphis", provinceCode: "TN", zip: "38116", countryCode: "US" };
@@ -40,6 +41,11 @@ export function fedexConnector(context: CarrierCallContext): CarrierConnector {
     },
     async findByReference(reference, createdAt) {
       return foundFrom((await post("/track/v1/referencenumbers", referenceLookupRequest(accountNumber, reference, createdAt), true)).body);
+    },
+    trackBatchSize: FEDEX_TRACK_BATCH,
+    async track(trackingNumbers) {
+      if (trackingNumbers.length > FEDEX_TRACK_BATCH) throw new RangeError(`FedEx tracks at most ${FEDEX_TRACK_BATCH} numbers per request`);
+      return trackingFrom((await post("/track/v1/trackingnumbers", trackRequest(trackingNumbers), true)).body);
     },
   };
 }
