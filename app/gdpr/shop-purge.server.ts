@@ -18,6 +18,7 @@ const PURGE_ORDER = [
   "InventoryItem",
   "InventoryImport",
   "DeadLetter",
+  "ShipmentEvent",
   "Shipment",
   "ShippingAccount",
   "OrderLine",

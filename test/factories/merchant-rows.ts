@@ -57,6 +57,13 @@ export const merchantRowData: Record<string, (db: ShopDatabase) => Promise<Recor
     const order = await db.order.create({ data: { shopId: db.$shopId(), ...orderData((await channel(db)).id) } });
     return { orderId: order.id, shippingAccountId: (await shippingAccount(db)).id, carrier: "FEDEX", reference: randomUUID(), service: "FEDEX_GROUND" };
   },
+  ShipmentEvent: async (db) => {
+    const order = await db.order.create({ data: { shopId: db.$shopId(), ...orderData((await channel(db)).id) } });
+    const shipment = await db.shipment.create({
+      data: { shopId: db.$shopId(), orderId: order.id, shippingAccountId: (await shippingAccount(db)).id, carrier: "FEDEX", reference: randomUUID(), service: "FEDEX_GROUND" },
+    });
+    return { shipmentId: shipment.id, key: randomUUID(), status: "IN_TRANSIT", occurredAt: new Date(), carrierCode: "IT", description: "In transit" };
+  },
   InventoryItem: async () => ({ sku: `SKU-${randomUUID()}`, title: "Tee", available: 3 }),
   InventoryMovement: async (db) => {
     const item = await inventoryItem(db);
