@@ -24,6 +24,8 @@ import { PURGE_EVENTS_JOB as PIXEL_PURGE_JOB } from "../pixel/job-names";
 import { runPixelRetention } from "../pixel/retention.server";
 import { runReconcileJob } from "../orders/reconciliation-jobs.server";
 import { RECONCILE_JOB } from "../orders/shopify-reconciliation.server";
+import { TRACKING_POLL_JOB, TRACKING_SWEEP_JOB } from "../tracking/job-names";
+import { runTrackingPoll, runTrackingSweep } from "../tracking/jobs.server";
 import { sweepUnprocessedEvents, SWEEP_JOB } from "../webhooks/event-sweeper.server";
 import { PROCESS_EVENT_JOB } from "../webhooks/inbound-events.server";
 import { processInboundEvent } from "../webhooks/process-event.server";
@@ -35,6 +37,8 @@ export const jobHandlers: QueueHandlers = {
     [HOLD_JOB]: (data) => runHoldForApproval(data),
     [RELEASE_JOB]: (data) => runReleaseApprovalHold(data),
     [FULFILLMENT_SWEEP_JOB]: () => sweepFulfillment(),
+    [TRACKING_SWEEP_JOB]: () => runTrackingSweep(),
+    [TRACKING_POLL_JOB]: (data) => runTrackingPoll(data),
   },
   inventory: {
     [RETRY_HOLDS_JOB]: (data) => runStockHoldRetry(data),

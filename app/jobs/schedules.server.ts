@@ -4,6 +4,7 @@ import { SWEEP_JOB as FULFILLMENT_SWEEP_JOB } from "../fulfillment/job-names";
 import { PUSH_SWEEP_JOB } from "../inventory/job-names";
 import { SWEEP_MESSAGES_JOB } from "../notifications/job-names";
 import { PURGE_EVENTS_JOB as PIXEL_PURGE_JOB } from "../pixel/job-names";
+import { TRACKING_SWEEP_EVERY_MS, TRACKING_SWEEP_JOB } from "../tracking/job-names";
 import { SWEEP_JOB } from "../webhooks/event-sweeper.server";
 import { getQueue } from "./queues.server";
 
@@ -17,6 +18,8 @@ export async function ensureSchedules(): Promise<void> {
   await getQueue("approvals").upsertJobScheduler("sweep-approvals", { every: 60_000 }, { name: APPROVALS_SWEEP_JOB, data: {} });
   // Messages queued while Redis was down, or whose send job was lost.
   await getQueue("notifications").upsertJobScheduler("sweep-messages", { every: 60_000 }, { name: SWEEP_MESSAGES_JOB, data: {} });
+  // Shops with shipments due for a tracking poll, or carrier events not yet on their channel.
+  await getQueue("fulfillment").upsertJobScheduler("sweep-tracking", { every: TRACKING_SWEEP_EVERY_MS }, { name: TRACKING_SWEEP_JOB, data: {} });
   // Pixel events past their 30-day retention, every shop (daily).
   await getQueue("sync").upsertJobScheduler("purge-pixel-events", { every: 24 * 60 * 60_000 }, { name: PIXEL_PURGE_JOB, data: {} });
 }

@@ -23,6 +23,43 @@ export interface EmulatedFulfillment {
   status: "SUCCESS";
   notifyCustomer: boolean;
   trackingInfo: Array<{ company: string | null; number: string | null; url: string | null }>;
+  /** fulfillmentEventCreate appends here (the tracking timeline on the order page). */
+  events: EmulatedFulfillmentEvent[];
+}
+
+export interface EmulatedFulfillmentEvent {
+  id: string;
+  status: string;
+  happenedAt: string | null;
+  message: string | null;
+  city: string | null;
+  province: string | null;
+  country: string | null;
+}
+
+export interface FulfillmentEventInput {
+  fulfillmentId: string;
+  status: string;
+  happenedAt?: string | null;
+  message?: string | null;
+  city?: string | null;
+  province?: string | null;
+  country?: string | null;
+}
+
+/** Shopify records every event it is given; it never merges repeats, so the caller must not send one twice. */
+export function addFulfillmentEvent(fulfillment: EmulatedFulfillment, input: FulfillmentEventInput): EmulatedFulfillmentEvent {
+  const event: EmulatedFulfillmentEvent = {
+    id: `gid://shopify/FulfillmentEvent/${nextId++}`,
+    status: input.status,
+    happenedAt: input.happenedAt ?? new Date().toISOString(),
+    message: input.message ?? null,
+    city: input.city ?? null,
+    province: input.province ?? null,
+    country: input.country ?? null,
+  };
+  fulfillment.events.push(event);
+  return event;
 }
 
 export interface UserError {
@@ -91,6 +128,7 @@ export function fulfill(
     trackingInfo: input.trackingInfo
       ? [{ company: input.trackingInfo.company ?? null, number: input.trackingInfo.number ?? null, url: input.trackingInfo.url ?? null }]
       : [],
+    events: [],
   };
   if (order.fulfillmentOrders.every((fo) => fo.status === "CLOSED" || fo.status === "CANCELLED")) order.fulfillmentStatus = "fulfilled";
   order.fulfillments.push(fulfillment);

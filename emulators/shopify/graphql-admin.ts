@@ -2,7 +2,7 @@
 // every answer carries extensions.cost.throttleStatus, and a query costing more
 // than what is left in the shop's bucket gets a THROTTLED error (HTTP 200).
 import { buildSchema, graphql, parse, type DocumentNode, type FieldNode, type SelectionSetNode } from "graphql";
-import { cancel, fulfill, hold, releaseHolds, type EmulatedFulfillmentOrder } from "./fulfillment";
+import { addFulfillmentEvent, cancel, fulfill, hold, releaseHolds, type EmulatedFulfillment, type EmulatedFulfillmentOrder, type FulfillmentEventInput } from "./fulfillment";
 import { graphqlNode, matchesQuery, type EmulatedOrder } from "./orders";
 import type { EmulatedInventoryItem } from "./inventory";
 import type { EmulatedShop, ShopifyState } from "./state";
@@ -72,7 +72,18 @@ const schema = buildSchema(`
   }
   type FulfillmentOrderConnection { nodes: [FulfillmentOrder!]! }
   type TrackingInfo { company: String number: String url: String }
-  type Fulfillment { id: ID! status: String! trackingInfo: [TrackingInfo!]! }
+  type Fulfillment { id: ID! status: String! trackingInfo: [TrackingInfo!]! events(first: Int): FulfillmentEventConnection! }
+  enum FulfillmentEventStatus {
+    ATTEMPTED_DELIVERY CARRIER_PICKED_UP CONFIRMED DELAYED DELIVERED FAILURE IN_TRANSIT
+    LABEL_PRINTED LABEL_PURCHASED OUT_FOR_DELIVERY PICKED_UP READY_FOR_PICKUP
+  }
+  type FulfillmentEvent { id: ID! status: FulfillmentEventStatus! happenedAt: String message: String city: String province: String country: String }
+  type FulfillmentEventConnection { nodes: [FulfillmentEvent!]! }
+  input FulfillmentEventInput {
+    fulfillmentId: ID! status: FulfillmentEventStatus! happenedAt: String message: String
+    city: String province: String country: String zip: String address1: String estimatedDeliveryAt: String
+  }
+  type FulfillmentEventCreatePayload { fulfillmentEvent: FulfillmentEvent userErrors: [UserError!]! }
   type UserError { field: [String!] message: String! }
   type OrderCancelUserError { field: [String!] message: String! code: String }
   type Job { id: ID! done: Boolean! }
@@ -102,6 +113,7 @@ const schema = buildSchema(`
     fulfillmentOrderHold(id: ID!, fulfillmentHold: FulfillmentOrderHoldInput!): FulfillmentOrderHoldPayload
     fulfillmentOrderReleaseHold(id: ID!, holdIds: [ID!]): FulfillmentOrderReleaseHoldPayload
     fulfillmentCreate(fulfillment: FulfillmentInput!, message: String): FulfillmentCreatePayload
+    fulfillmentEventCreate(fulfillmentEvent: FulfillmentEventInput!): FulfillmentEventCreatePayload
     inventoryAdjustQuantities(input: InventoryAdjustQuantitiesInput!): InventoryAdjustQuantitiesPayload
     webPixelCreate(webPixel: WebPixelInput!): WebPixelCreatePayload
     webPixelUpdate(id: ID!, webPixel: WebPixelInput!): WebPixelUpdatePayload
@@ -116,6 +128,7 @@ const schema = buildSchema(`
     location(id: ID): Location
     orders(first: Int!, after: String, query: String, sortKey: OrderSortKeys, reverse: Boolean): OrderConnection!
     order(id: ID!): Order
+    fulfillment(id: ID!): Fulfillment
     "query supports sku:<value>"
     inventoryItems(first: Int!, after: String, query: String): InventoryItemConnection!
     "Objects by global id, in the order asked; null for an id that does not exist"
@@ -258,6 +271,10 @@ export class AdminGraphql {
   }
 }
 
+function fulfillmentNode(fulfillment: EmulatedFulfillment) {
+  return { ...fulfillment, events: (args: { first?: number }) => ({ nodes: fulfillment.events.slice(0, args.first ?? 250) }) };
+}
+
 function foNode(fo: EmulatedFulfillmentOrder) {
   return {
     id: fo.id,
@@ -280,7 +297,7 @@ function orderNode(order: EmulatedOrder) {
     ...graphqlNode(order),
     fulfillmentOrders: () => ({ nodes: order.fulfillmentOrders.map(foNode) }),
     // Shopify's Order.fulfillments is a plain list, not a connection.
-    fulfillments: (args: { first?: number }) => order.fulfillments.slice(0, args.first ?? 250),
+    fulfillments: (args: { first?: number }) => order.fulfillments.slice(0, args.first ?? 250).map(fulfillmentNode),
   };
 }
 
@@ -322,7 +339,19 @@ function fulfillmentResolvers(shop: EmulatedShop, state: ShopifyState) {
       const order = targets[0]!.order;
       const result = fulfill(order, targets.map((target) => target!.fo), fulfillment);
       if (result.userErrors.length === 0) touch(order);
-      return { fulfillment: result.fulfillment ?? null, userErrors: result.userErrors };
+      return { fulfillment: result.fulfillment ? fulfillmentNode(result.fulfillment) : null, userErrors: result.userErrors };
+    },
+    fulfillment: ({ id }: { id: string }) => {
+      const fulfillment = shop.orders.flatMap((order) => order.fulfillments).find((candidate) => candidate.id === id);
+      return fulfillment ? fulfillmentNode(fulfillment) : null;
+    },
+    fulfillmentEventCreate: ({ fulfillmentEvent }: { fulfillmentEvent: FulfillmentEventInput }) => {
+      const order = shop.orders.find((candidate) => candidate.fulfillments.some((f) => f.id === fulfillmentEvent.fulfillmentId));
+      const fulfillment = order?.fulfillments.find((f) => f.id === fulfillmentEvent.fulfillmentId);
+      if (!order || !fulfillment) return { fulfillmentEvent: null, userErrors: [{ field: ["fulfillmentEvent", "fulfillmentId"], message: "Fulfillment does not exist." }] };
+      const event = addFulfillmentEvent(fulfillment, fulfillmentEvent);
+      touch(order);
+      return { fulfillmentEvent: event, userErrors: [] };
     },
     orderCancel: ({ orderId, reason, refund, refundMethod, restock, notifyCustomer, staffNote }: { orderId: string; reason: string; refund?: boolean | null; refundMethod?: { originalPaymentMethodsRefund?: boolean | null } | null; restock: boolean; notifyCustomer?: boolean | null; staffNote?: string }) => {
       const order = shop.orders.find((candidate) => `gid://shopify/Order/${candidate.id}` === orderId);

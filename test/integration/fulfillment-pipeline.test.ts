@@ -101,7 +101,7 @@ describe("fulfillment pipeline", () => {
     const shipment = await app.labels.buyLabelForOrder(app.db.forShop(shop.id), row.id);
     // ...and Shopify had even created the fulfillment before the answer was lost.
     emulated.fulfillmentOrders[0].status = "CLOSED";
-    emulated.fulfillments.push({ id: "gid://shopify/Fulfillment/999", orderId: emulated.id, status: "SUCCESS", notifyCustomer: true, trackingInfo: [{ company: "FedEx", number: shipment.trackingNumber, url: null }] });
+    emulated.fulfillments.push({ id: "gid://shopify/Fulfillment/999", orderId: emulated.id, status: "SUCCESS", notifyCustomer: true, trackingInfo: [{ company: "FedEx", number: shipment.trackingNumber, url: null }], events: [] });
 
     expect(await app.pipeline.runFulfillment({ shopId: shop.id, orderId: row.id })).toMatchObject({ fulfilled: true });
     expect(fedex.state.counts.ship - shipsBefore).toBe(1);

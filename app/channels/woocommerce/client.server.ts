@@ -310,6 +310,17 @@ export class WooClient {
     return { via };
   }
 
+  /** The order's notes (private and to the customer), newest first. */
+  async orderNotes(id: number | string): Promise<Array<{ id: number; note: string }>> {
+    const { data } = await this.transport.request<unknown>("GET", `/orders/${resourceId(id)}/notes`, { query: { type: "any" } });
+    return z.array(z.object({ id: z.number(), note: z.string() })).parse(data);
+  }
+
+  /** Not idempotent at WooCommerce: callers look for their note first. */
+  async addOrderNote(id: number | string, note: string, options: { customerNote: boolean }): Promise<void> {
+    await this.transport.request("POST", `/orders/${resourceId(id)}/notes`, { body: { note, customer_note: options.customerNote } });
+  }
+
   private async createFulfillment(orderId: string, tracking: ShipmentTracking): Promise<void> {
     // WooCommerce refuses a fulfillment without items ("should contain at least one item"): ship every line.
     const { data } = await this.transport.request<unknown>("GET", `/orders/${orderId}`);
