@@ -21,5 +21,6 @@ export const AUDIT_ACTIONS = [
   "MESSAGE_RESENT",
   "SETTINGS_CHANGED",
   "PIXEL_ACTIVATED",
+  "COD_COLLECTED",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

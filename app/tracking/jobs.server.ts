@@ -1,13 +1,14 @@
 // The tracking schedule: a sweep every few minutes finds the shops with shipments due for
 // a poll and enqueues one poll job per shop, its id bucketed by the sweep's window so a
 // shop never has two polls queued for the same window. The poll job asks the carriers,
-// then writes the new events to the channel.
+// writes the new events to the channel, then records delivered COD orders as paid.
 import { z } from "zod";
 import { forShop, getPrisma } from "../db/prisma.server";
 import { enqueue, QueueUnavailableError } from "../jobs/queues.server";
 import { loggerFor } from "../logging/logger.server";
 import { withSystemContext } from "../security/tenancy";
 import { writeEventsToChannels } from "./channel-writeback.server";
+import { collectDeliveredCod } from "./cod-collection.server";
 import { TRACKING_POLL_JOB, TRACKING_SWEEP_EVERY_MS } from "./job-names";
 import { pollShopTracking } from "./poll.server";
 
@@ -54,6 +55,8 @@ export async function runTrackingPoll(data: unknown, now: Date = new Date()) {
   if (!shop || shop.uninstalledAt || shop.redactedAt) return { skipped: "shop uninstalled" };
   const polled = await pollShopTracking(db, logger, now);
   const channel = await writeEventsToChannels(db, logger);
-  if (polled.newEvents > 0 || channel.written > 0) logger.info({ shopId, ...polled, changed: polled.changed.length, ...channel }, "tracking polled");
-  return { ...polled, ...channel };
+  // Delivered cash-on-delivery orders: the cash was taken at the door.
+  const codCollected = await collectDeliveredCod(db, logger);
+  if (polled.newEvents > 0 || channel.written > 0 || codCollected > 0) logger.info({ shopId, ...polled, changed: polled.changed.length, ...channel, codCollected }, "tracking polled");
+  return { ...polled, ...channel, codCollected };
 }

@@ -84,6 +84,8 @@ const schema = buildSchema(`
     city: String province: String country: String zip: String address1: String estimatedDeliveryAt: String
   }
   type FulfillmentEventCreatePayload { fulfillmentEvent: FulfillmentEvent userErrors: [UserError!]! }
+  input OrderMarkAsPaidInput { id: ID! }
+  type OrderMarkAsPaidPayload { order: Order userErrors: [UserError!]! }
   type UserError { field: [String!] message: String! }
   type OrderCancelUserError { field: [String!] message: String! code: String }
   type Job { id: ID! done: Boolean! }
@@ -114,6 +116,7 @@ const schema = buildSchema(`
     fulfillmentOrderReleaseHold(id: ID!, holdIds: [ID!]): FulfillmentOrderReleaseHoldPayload
     fulfillmentCreate(fulfillment: FulfillmentInput!, message: String): FulfillmentCreatePayload
     fulfillmentEventCreate(fulfillmentEvent: FulfillmentEventInput!): FulfillmentEventCreatePayload
+    orderMarkAsPaid(input: OrderMarkAsPaidInput!): OrderMarkAsPaidPayload
     inventoryAdjustQuantities(input: InventoryAdjustQuantitiesInput!): InventoryAdjustQuantitiesPayload
     webPixelCreate(webPixel: WebPixelInput!): WebPixelCreatePayload
     webPixelUpdate(id: ID!, webPixel: WebPixelInput!): WebPixelUpdatePayload
@@ -352,6 +355,16 @@ function fulfillmentResolvers(shop: EmulatedShop, state: ShopifyState) {
       const event = addFulfillmentEvent(fulfillment, fulfillmentEvent);
       touch(order);
       return { fulfillmentEvent: event, userErrors: [] };
+    },
+    orderMarkAsPaid: ({ input }: { input: { id: string } }) => {
+      const order = shop.orders.find((candidate) => `gid://shopify/Order/${candidate.id}` === input.id);
+      if (!order) return { order: null, userErrors: [{ field: ["input", "id"], message: "Order does not exist." }] };
+      // Shopify refuses an order with nothing outstanding (already paid, or cancelled).
+      if (order.financialStatus === "paid" || order.cancelledAt) return { order: orderNode(order), userErrors: [{ field: ["input", "id"], message: "Order cannot be marked as paid." }] };
+      order.financialStatus = "paid";
+      order.markedPaid = (order.markedPaid ?? 0) + 1;
+      touch(order);
+      return { order: orderNode(order), userErrors: [] };
     },
     orderCancel: ({ orderId, reason, refund, refundMethod, restock, notifyCustomer, staffNote }: { orderId: string; reason: string; refund?: boolean | null; refundMethod?: { originalPaymentMethodsRefund?: boolean | null } | null; restock: boolean; notifyCustomer?: boolean | null; staffNote?: string }) => {
       const order = shop.orders.find((candidate) => `gid://shopify/Order/${candidate.id}` === orderId);

@@ -20,6 +20,8 @@ export interface EmulatedOrder {
   currency: string;
   totalPrice: string;
   financialStatus: string;
+  /** How many times orderMarkAsPaid changed the order (tests check it is once). */
+  markedPaid?: number;
   fulfillmentStatus: string | null;
   gateways: string[];
   customer: { id: number; firstName: string | null; lastName: string | null; email: string | null } | null;

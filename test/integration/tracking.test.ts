@@ -26,6 +26,7 @@ const loadApp = async () => ({
   wooCredentials: await import("~/channels/woocommerce/credentials.server"),
   tracking: await import("~/tracking/jobs.server"),
   policies: await import("~/carriers/core/policies.server"),
+  orderState: await import("~/orders/order-state.server"),
 });
 let app: Awaited<ReturnType<typeof loadApp>>;
 let shopify: ShopifyEmulator;
@@ -59,10 +60,14 @@ afterAll(async () => {
   await app.db.disconnectPrisma();
 });
 
-/** A prepaid Shopify order taken through the pipeline to a FedEx label and a Shopify fulfillment. */
-async function fulfilledShopifyOrder() {
+/**
+ * A Shopify order taken through the pipeline to a FedEx label and a Shopify fulfillment:
+ * prepaid, or cash on delivery approved by an admin.
+ */
+async function fulfilledShopifyOrder(payment: "prepaid" | "cod" = "prepaid") {
   const { shop, db } = await installShopWithFedex(shopify, fedex, "trk");
-  const emulated = shopify.state.createOrder(shop.domain, { gateways: ["shopify_payments"], financialStatus: "paid" });
+  await db.inventoryItem.create({ data: { shopId: shop.id, sku: "SKU-1", title: "Canvas tote", available: 500 } });
+  const emulated = shopify.state.createOrder(shop.domain, payment === "prepaid" ? { gateways: ["shopify_payments"], financialStatus: "paid" } : {});
   await app.inbound.recordAndEnqueue(
     app.db.getPrisma(),
     { provider: "SHOPIFY", shop: { domain: shop.domain }, topic: "ORDERS_CREATE", webhookId: randomBytes(8).toString("hex"), payload: webhookPayload(emulated) },
@@ -71,10 +76,16 @@ async function fulfilledShopifyOrder() {
   const event = await db.webhookEvent.findFirstOrThrow({ where: { processedAt: null }, orderBy: { receivedAt: "desc" } });
   await app.process.processInboundEvent({ shopId: shop.id, eventRowId: event.id });
   const order = await db.order.findFirstOrThrow({ where: { externalOrderId: String(emulated.id) } });
+  if (payment === "cod") {
+    expect(order).toMatchObject({ cod: true, status: "PENDING_APPROVAL" });
+    await app.orderState.transitionOrder(db, order.id, "APPROVED", { actor: { type: "USER", id: "42" }, reason: "approved by the owner" });
+    await app.pipeline.continueApprovedOrder(db, order.id);
+    await app.pipeline.runReleaseApprovalHold({ shopId: shop.id, orderId: order.id });
+  }
   const done = await app.pipeline.runFulfillment({ shopId: shop.id, orderId: order.id });
   expect(done).toMatchObject({ fulfilled: true });
   const shipment = await db.shipment.findFirstOrThrow({ where: { orderId: order.id, status: "PURCHASED" } });
-  return { shop, db, emulated, shipment, trackingNumber: shipment.trackingNumber! };
+  return { shop, db, emulated, order, shipment, trackingNumber: shipment.trackingNumber! };
 }
 
 describe("tracking poll", () => {
@@ -200,6 +211,32 @@ describe("tracking poll", () => {
     ]);
     const shipment = await db.shipment.findFirstOrThrow({ where: { orderId: order.id } });
     expect(shipment.trackingStatus).toBe("EXCEPTION");
+  });
+
+  it("a delivered COD order is marked paid on Shopify once and audited COD_COLLECTED", async () => {
+    const { shop, db, emulated, order, trackingNumber } = await fulfilledShopifyOrder("cod");
+    expect(emulated.financialStatus).toBe("pending");
+    const t0 = Date.now();
+    fedex.state.setTrackingStatus(trackingNumber, "IT", "In transit", { at: new Date(t0) });
+    expect(await app.tracking.runTrackingPoll({ shopId: shop.id }, new Date(t0))).toMatchObject({ newEvents: 2, codCollected: 0 });
+    expect(emulated.financialStatus).toBe("pending");
+
+    fedex.state.setTrackingStatus(trackingNumber, "DL", "Delivered", { at: new Date(t0 + HOUR) });
+    expect(await app.tracking.runTrackingPoll({ shopId: shop.id }, new Date(t0 + HOUR))).toMatchObject({ newEvents: 1, codCollected: 1 });
+    expect(emulated.financialStatus).toBe("paid");
+    expect(emulated.markedPaid).toBe(1);
+    const collected = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+    expect(collected.codCollectedAt).not.toBeNull();
+    expect(collected.financialStatus).toBe("paid");
+    const audits = await db.auditLog.findMany({ where: { action: "COD_COLLECTED", subjectId: order.id } });
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ actorType: "WORKER", after: expect.objectContaining({ financialStatus: "paid" }) });
+
+    // Polled again, and even with the marker lost after Shopify took the payment: nothing twice.
+    expect(await app.tracking.runTrackingPoll({ shopId: shop.id }, new Date(t0 + 2 * HOUR))).toMatchObject({ polled: 0, codCollected: 0 });
+    await db.order.update({ where: { id: order.id }, data: { codCollectedAt: null } });
+    expect(await app.tracking.runTrackingPoll({ shopId: shop.id }, new Date(t0 + 2 * HOUR))).toMatchObject({ codCollected: 1 });
+    expect(emulated.markedPaid).toBe(1);
   });
 
   it("the sweep enqueues one poll per shop with shipments due", async () => {

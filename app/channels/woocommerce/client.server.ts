@@ -310,6 +310,14 @@ export class WooClient {
     return { via };
   }
 
+  /**
+   * Cash on delivery collected: the order gets its paid date and stays completed
+   * (set_paid alone would move it back to processing). Safe to repeat.
+   */
+  async markOrderPaid(id: number | string): Promise<void> {
+    await this.transport.request("PUT", `/orders/${resourceId(id)}`, { body: { set_paid: true, status: "completed" } });
+  }
+
   /** The order's notes (private and to the customer), newest first. */
   async orderNotes(id: number | string): Promise<Array<{ id: number; note: string }>> {
     const { data } = await this.transport.request<unknown>("GET", `/orders/${resourceId(id)}/notes`, { query: { type: "any" } });
