@@ -2,7 +2,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, List, Page, Text } from "@shopify/polaris";
 import { describeCarrierFailure } from "~/carriers/failures.server";
 import { LabelNotPossibleError, LabelPurchaseInProgressError, buyLabelForOrder } from "~/carriers/labels.server";
 import type { CarrierCode } from "~/carriers/connector";
@@ -39,7 +39,12 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     createdAt: order.externalCreatedAt.toISOString(),
     lines: order.lines.map((line) => [line.title, line.sku ?? "—", String(line.quantity), line.price.toFixed(2)]),
     shipments: (
-      await forShop(shop.id).shipment.findMany({ where: { orderId: order.id }, orderBy: { createdAt: "asc" }, omit: { label: true } })
+      await forShop(shop.id).shipment.findMany({
+        where: { orderId: order.id },
+        orderBy: { createdAt: "asc" },
+        omit: { label: true },
+        include: { events: { orderBy: { occurredAt: "desc" }, take: 10 } },
+      })
     ).map((shipment) => ({
       id: shipment.id,
       carrier: shipment.carrier === "FEDEX" ? "FedEx" : "DHL eCommerce",
@@ -48,6 +53,14 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       trackingNumber: shipment.trackingNumber,
       labelFormat: shipment.labelFormat,
       note: shipment.lastError,
+      trackingStatus: shipment.trackingStatus,
+      // Newest first: the carrier's latest word on top.
+      events: shipment.events.map((event) => ({
+        id: event.id,
+        status: event.status,
+        at: event.occurredAt.toISOString(),
+        text: `${event.description}${event.location ? ` (${event.location})` : ""}`,
+      })),
     })),
   };
 };
@@ -89,6 +102,15 @@ const STATUS_TONE: Record<string, "info" | "success" | "warning" | "critical" | 
   ON_HOLD: "warning",
 };
 
+// Exceptions and returns need the merchant; delivered is done.
+const TRACKING_TONE: Record<string, "success" | "critical" | "warning" | "info"> = {
+  DELIVERED: "success",
+  EXCEPTION: "critical",
+  RETURNED: "critical",
+  OUT_FOR_DELIVERY: "warning",
+};
+const trackingLabel = (status: string) => status.charAt(0) + status.slice(1).toLowerCase().replace(/_/g, " ");
+
 function ShipmentsCard({ orderId, shipments, cancelled }: { orderId: string; shipments: ReturnType<typeof useLoaderData<typeof loader>>["shipments"]; cancelled: boolean }) {
   const busy = useNavigation().state !== "idle";
   const bought = shipments.some((shipment) => shipment.status === "PURCHASED");
@@ -120,6 +142,21 @@ function ShipmentsCard({ orderId, shipments, cancelled }: { orderId: string; shi
                 ) : null}
               </InlineStack>
             </InlineStack>
+            {shipment.trackingStatus ? (
+              <InlineStack gap="200" blockAlign="center">
+                <Text as="span" tone="subdued">
+                  Tracking
+                </Text>
+                <Badge tone={TRACKING_TONE[shipment.trackingStatus] ?? "info"}>{trackingLabel(shipment.trackingStatus)}</Badge>
+              </InlineStack>
+            ) : null}
+            {shipment.events.length > 0 ? (
+              <List type="bullet">
+                {shipment.events.map((event) => (
+                  <List.Item key={event.id}>{`${new Date(event.at).toLocaleString()}: ${event.text}`}</List.Item>
+                ))}
+              </List>
+            ) : null}
             {shipment.note ? (
               <Text as="p" tone="subdued">
                 {shipment.note}

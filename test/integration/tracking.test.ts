@@ -27,6 +27,8 @@ const loadApp = async () => ({
   tracking: await import("~/tracking/jobs.server"),
   policies: await import("~/carriers/core/policies.server"),
   orderState: await import("~/orders/order-state.server"),
+  orderPage: await import("~/routes/app.orders.$id"),
+  requests: await import("../support/admin-requests"),
 });
 let app: Awaited<ReturnType<typeof loadApp>>;
 let shopify: ShopifyEmulator;
@@ -141,6 +143,20 @@ describe("tracking poll", () => {
       ["DELIVERED", "AUSTIN", "TX"],
     ]);
     expect(new Date(fulfillment.events[3].happenedAt!).getTime()).toBe(t0 + 4 * HOUR);
+
+    // The order page shows the status and the events, newest first.
+    const order = await db.order.findFirstOrThrow({ where: { externalOrderId: String(emulated.id) } });
+    const page = await app.requests.settle(async () =>
+      app.orderPage.loader({ request: await app.requests.adminRequest(shop.domain, `/app/orders/${order.id}`), params: { id: order.id }, context: {} }),
+    );
+    const { shipments } = (await page.json()) as { shipments: Array<{ trackingStatus: string; events: Array<{ status: string; text: string }> }> };
+    expect(shipments[0].trackingStatus).toBe("DELIVERED");
+    expect(shipments[0].events.map((event) => event.text)).toEqual([
+      "Delivered (AUSTIN, TX, US)",
+      "On FedEx vehicle for delivery (AUSTIN, TX, US)",
+      "In transit (DALLAS, TX, US)",
+      "Shipment information sent to FedEx",
+    ]);
   });
 
   it("a write whose answer was lost is not repeated: the event already on Shopify is only marked", async () => {
