@@ -20,7 +20,12 @@ export async function orderSummary(db: ShopDatabase, rawOrderId: string) {
   if (!order) return null;
   const [approval, shipments, withDocument, deadLetters, messages] = await Promise.all([
     db.approval.findFirst({ where: { orderId: order.id } }),
-    db.shipment.findMany({ where: { orderId: order.id }, orderBy: { createdAt: "asc" }, omit: { label: true } }),
+    db.shipment.findMany({
+      where: { orderId: order.id },
+      orderBy: { createdAt: "asc" },
+      omit: { label: true },
+      include: { events: { orderBy: { occurredAt: "desc" }, take: 1 } },
+    }),
     // Which labels have a document to download, without loading the documents.
     db.shipment.findMany({ where: { orderId: order.id, status: "PURCHASED", label: { not: null } }, select: { id: true } }),
     db.deadLetter.findMany({ where: { orderId: order.id, status: "OPEN" }, orderBy: { lastFailedAt: "desc" } }),
@@ -59,6 +64,10 @@ export async function orderSummary(db: ShopDatabase, rawOrderId: string) {
       trackingUrl: shipment.trackingNumber ? trackingFor(shipment.carrier, shipment.trackingNumber).url : null,
       labelUrl: downloadable.has(shipment.id) ? labelUrlOf(shipment.id) : null,
       createdAt: shipment.createdAt.toISOString(),
+      trackingStatus: shipment.trackingStatus,
+      lastEvent: shipment.events[0]
+        ? { status: shipment.events[0].status, description: shipment.events[0].description, location: shipment.events[0].location, occurredAt: shipment.events[0].occurredAt.toISOString() }
+        : null,
     })),
     deadLetters: deadLetters.map((letter) => ({ id: letter.id, queue: letter.queue, jobName: letter.jobName, error: letter.error, lastFailedAt: letter.lastFailedAt.toISOString() })),
     messages: messages.map((message) => ({

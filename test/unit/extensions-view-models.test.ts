@@ -230,7 +230,7 @@ describe("label action view-model", () => {
     const bought = summary(
       {
         actions: { canDecide: false, canBuyLabel: false },
-        shipments: [{ id: "s1", carrier: "FEDEX", service: "FEDEX_GROUND", status: "PURCHASED", trackingNumber: "7946", trackingUrl: null, labelUrl: null, createdAt: "2026-11-20T12:00:00.000Z" }],
+        shipments: [{ id: "s1", carrier: "FEDEX", service: "FEDEX_GROUND", status: "PURCHASED", trackingNumber: "7946", trackingUrl: null, labelUrl: null, createdAt: "2026-11-20T12:00:00.000Z", trackingStatus: null, lastEvent: null }],
       },
       { status: "FULFILLING" },
     );
@@ -300,6 +300,8 @@ describe("order block view-model", () => {
             trackingUrl: "https://www.fedex.com/fedextrack/?trknbr=794600000001",
             labelUrl: "https://rappit.example/api/extensions/shipments/s1/label",
             createdAt: "2026-11-20T12:00:00.000Z",
+            trackingStatus: "DELIVERED",
+            lastEvent: { status: "DELIVERED", description: "Delivered", location: "AUSTIN, TX, US", occurredAt: "2026-11-21T15:45:00.000Z" },
           },
         ],
         messages: [{ id: "m1", channel: "WHATSAPP", template: "order_shipped", status: "DELIVERED", recipient: "+33•••••78", createdAt: "2026-11-20T12:05:00.000Z" }],
@@ -316,9 +318,30 @@ describe("order block view-model", () => {
         trackingNumber: "794600000001",
         trackingUrl: "https://www.fedex.com/fedextrack/?trknbr=794600000001",
         labelUrl: "https://rappit.example/api/extensions/shipments/s1/label",
+        tracking: { text: "Delivered: Delivered (AUSTIN, TX, US), 2026-11-21 15:45 UTC", tone: "success" },
       },
     ]);
     expect(view.messages).toEqual([{ id: "m1", title: "Whatsapp · order_shipped", status: "Delivered", detail: "+33•••••78, 2026-11-20 12:05 UTC" }]);
+  });
+
+  it("a delivery exception or a return is shown in critical with the carrier's words", () => {
+    const shipment = (trackingStatus: string, description: string) => ({
+      id: "s1",
+      carrier: "DHL_ECOMMERCE",
+      service: "GND",
+      status: "PURCHASED",
+      trackingNumber: "GM1",
+      trackingUrl: null,
+      labelUrl: null,
+      createdAt: "2026-11-20T12:00:00.000Z",
+      trackingStatus,
+      lastEvent: { status: trackingStatus, description, location: null, occurredAt: "2026-11-21T09:30:00.000Z" },
+    });
+    const view = (trackingStatus: string, description: string) =>
+      blockView({ phase: "ready", summary: summary({ actions: { canDecide: false, canBuyLabel: false }, shipments: [shipment(trackingStatus, description)] }, { status: "FULFILLED" }), retrying: null, retried: null }).shipments[0].tracking;
+    expect(view("EXCEPTION", "DELIVERY ATTEMPTED - NO ACCESS")).toEqual({ text: "Exception: DELIVERY ATTEMPTED - NO ACCESS, 2026-11-21 09:30 UTC", tone: "critical" });
+    expect(view("RETURNED", "RETURNED TO SHIPPER")).toEqual({ text: "Returned: RETURNED TO SHIPPER, 2026-11-21 09:30 UTC", tone: "critical" });
+    expect(view("IN_TRANSIT", "PROCESSED")?.tone).toBe("neutral");
   });
 
   it("on hold for stock: the reason", () => {

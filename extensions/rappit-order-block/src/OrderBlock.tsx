@@ -66,6 +66,7 @@ export function OrderBlockView({ view, labelLinks, onLabelLink, onRetry, onOpen 
                   <s-text type="strong">
                     {shipment.title} ({shipment.status})
                   </s-text>
+                  {shipment.tracking && <s-text tone={shipment.tracking.tone === "neutral" ? undefined : shipment.tracking.tone}>{shipment.tracking.text}</s-text>}
                   {shipment.trackingNumber &&
                     (shipment.trackingUrl ? (
                       <s-link href={shipment.trackingUrl} target="_blank">

@@ -25,7 +25,16 @@ export interface BlockView {
   status: null | { label: string; tone: BadgeTone };
   holdReason: string | null;
   approval: null | { label: string; tone: BadgeTone; lines: string[] };
-  shipments: Array<{ id: string; title: string; status: string; trackingNumber: string | null; trackingUrl: string | null; labelUrl: string | null }>;
+  shipments: Array<{
+    id: string;
+    title: string;
+    status: string;
+    trackingNumber: string | null;
+    trackingUrl: string | null;
+    labelUrl: string | null;
+    /** The carrier's word: "Delivered", "Exception: …"; critical for an exception or a return. */
+    tracking: { text: string; tone: "critical" | "success" | "neutral" } | null;
+  }>;
   deadLetters: Array<{ id: string; title: string; error: string; when: string; retry: ButtonView }>;
   messages: Array<{ id: string; title: string; status: string; detail: string }>;
   /** Buttons that open the two actions on this page. */
@@ -112,6 +121,7 @@ export function blockView(state: BlockState): BlockView {
       trackingNumber: shipment.trackingNumber,
       trackingUrl: shipment.trackingUrl,
       labelUrl: shipment.labelUrl,
+      tracking: trackingLine(shipment),
     })),
     deadLetters: summary.deadLetters.map((letter) => ({
       id: letter.id,
@@ -157,4 +167,13 @@ export function labelLinkWithToken(labelUrl: string, idToken: string): string | 
   const store = shop.replace(/\.myshopify\.com$/, "");
   const query = new URLSearchParams({ shop, host: base64UrlEncode(`admin.shopify.com/store/${store}`), embedded: "1", id_token: idToken });
   return `${labelUrl}${labelUrl.includes("?") ? "&" : "?"}${query.toString()}`;
+}
+
+/** The shipment's latest carrier event in one line, or null before Rappit has tracked it. */
+function trackingLine(shipment: OrderSummary["shipments"][number]): { text: string; tone: "critical" | "success" | "neutral" } | null {
+  if (!shipment.trackingStatus) return null;
+  const event = shipment.lastEvent;
+  const detail = event ? `: ${event.description}${event.location ? ` (${event.location})` : ""}, ${formatWhen(event.occurredAt)}` : "";
+  const tone = shipment.trackingStatus === "EXCEPTION" || shipment.trackingStatus === "RETURNED" ? "critical" : shipment.trackingStatus === "DELIVERED" ? "success" : "neutral";
+  return { text: `${humanize(shipment.trackingStatus)}${detail}`, tone };
 }

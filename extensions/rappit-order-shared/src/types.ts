@@ -41,6 +41,10 @@ export interface OrderSummary {
     trackingUrl: string | null;
     labelUrl: string | null;
     createdAt: string;
+    /** LABEL_CREATED | IN_TRANSIT | OUT_FOR_DELIVERY | DELIVERED | EXCEPTION | RETURNED; null before the first poll. */
+    trackingStatus: string | null;
+    /** The carrier's latest event. */
+    lastEvent: { status: string; description: string; location: string | null; occurredAt: string } | null;
   }>;
   deadLetters: Array<{ id: string; queue: string; jobName: string; error: string; lastFailedAt: string }>;
   messages: Array<{ id: string; channel: string; template: string; status: string; recipient: string | null; createdAt: string }>;
