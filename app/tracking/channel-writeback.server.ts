@@ -75,6 +75,11 @@ export async function writeEventsToChannels(db: ShopDatabase, logger: Logger): P
       shopify ??= await offlineAdminClient((await db.shop.findUniqueOrThrow({ where: { id: db.$shopId() }, select: { domain: true } })).domain);
       written += await writeToShopify(db, shopify, shipment.channelFulfillmentId, events, logger);
     } else {
+      // A store disconnected since (or whose keys were revoked) cannot take notes: they wait for it.
+      if (channel.status === "DISCONNECTED" || channel.status === "NEEDS_REAUTH" || !channel.credentials) {
+        waiting += events.length;
+        continue;
+      }
       const client = wooClientFor(channel);
       const company = trackingFor(shipment.carrier, shipment.trackingNumber).company;
       const notes = await client.orderNotes(shipment.order.externalOrderId);

@@ -227,6 +227,18 @@ describe("tracking poll", () => {
     ]);
     const shipment = await db.shipment.findFirstOrThrow({ where: { orderId: order.id } });
     expect(shipment.trackingStatus).toBe("EXCEPTION");
+
+    // The store's keys revoked meanwhile: the new event waits for the store instead of failing the poll.
+    await db.channel.update({ where: { id: channelId }, data: { status: "NEEDS_REAUTH" } });
+    dhl.state.setTrackingEvents(done.trackingNumber!, [
+      ...dhl.state.findPackage(done.trackingNumber!)!.events,
+      { date: "2026-11-22", time: "10:00:00", primaryEventDescription: "DELIVERED", eventCode: "DL", location: "Austin, TX, US" },
+    ]);
+    await db.shipment.update({ where: { id: shipment.id }, data: { nextTrackAt: new Date() } });
+    expect(await app.tracking.runTrackingPoll({ shopId: shop.id }, new Date())).toMatchObject({ newEvents: 1, written: 0, waiting: 1 });
+    await db.channel.update({ where: { id: channelId }, data: { status: "CONNECTED" } });
+    expect(await app.tracking.runTrackingPoll({ shopId: shop.id }, new Date())).toMatchObject({ newEvents: 0, written: 1 });
+    expect(woo.state.notes.filter((note) => note.order_id === placed.id).slice(notesBefore)).toHaveLength(4);
   });
 
   it("a delivered COD order is marked paid on Shopify once and audited COD_COLLECTED", async () => {
