@@ -6,7 +6,7 @@ import { startFedexEmulator } from "../../emulators/fedex/server";
 import { webhookPayload } from "../../emulators/shopify/orders";
 import { startShopifyEmulator, type ShopifyEmulator } from "../../emulators/shopify/server";
 import { startWooCommerceEmulator, type WooCommerceEmulator } from "../../emulators/woocommerce/server";
-import { installShopWithFedex, SHIP_FROM } from "../support/installed-shop";
+import { connectDhl, connectWooStore, installShopWithFedex, SHIP_FROM } from "../support/installed-shop";
 
 // The fulfillment pipeline end to end: orders arrive as webhooks, are routed by the
 // state machine, and the fulfillment job buys the label on the carrier emulator and
@@ -21,9 +21,7 @@ const loadApp = async () => ({
   pipeline: await import("~/fulfillment/pipeline.server"),
   state: await import("~/orders/order-state.server"),
   labels: await import("~/carriers/labels.server"),
-  accounts: await import("~/carriers/accounts.server"),
   wooJobs: await import("~/channels/woocommerce/channel-jobs.server"),
-  wooCredentials: await import("~/channels/woocommerce/credentials.server"),
 });
 let app: Awaited<ReturnType<typeof loadApp>>;
 let shopify: ShopifyEmulator;
@@ -167,26 +165,8 @@ describe("fulfillment pipeline", () => {
     const domain = `ful-${randomBytes(4).toString("hex")}.myshopify.com`;
     const shop = await app.db.getPrisma().shop.create({ data: { domain, shipFrom: SHIP_FROM } });
     const db = app.db.forShop(shop.id);
-    const dhlCredentials = { clientId: `dhl${randomBytes(6).toString("hex")}`, clientSecret: randomBytes(12).toString("hex"), pickup: "5351299" };
-    dhl.state.addAccount(dhlCredentials);
-    const added = await app.accounts.addCarrierAccount(
-      db,
-      { carrier: "DHL_ECOMMERCE", environment: "SANDBOX", accountNumber: dhlCredentials.pickup, credentials: { clientId: dhlCredentials.clientId, clientSecret: dhlCredentials.clientSecret, distributionCenter: "USATL1" } },
-      { type: "SYSTEM", id: "test" },
-    );
-    expect(added.ok).toBe(true);
-    const key = woo.state.issueKey({ permissions: "read_write" });
-    const channelId = (await import("node:crypto")).randomUUID();
-    await db.channel.create({
-      data: {
-        id: channelId,
-        shopId: shop.id,
-        type: "WOOCOMMERCE",
-        externalId: woo.url,
-        name: "woo",
-        credentials: app.wooCredentials.sealCredentials(channelId, { consumerKey: key.consumerKey, consumerSecret: key.consumerSecret }),
-      },
-    });
+    await connectDhl(dhl, db);
+    const channelId = await connectWooStore(woo, db);
     const placed = await woo.state.createOrder({ payment_method: "stripe", set_paid: true }, { deliver: false });
     await app.wooJobs.runOrderPoll({ shopId: shop.id, channelId });
     const row = await db.order.findFirstOrThrow({ where: { channelId, externalOrderId: String(placed.id) } });

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { startFedexEmulator } from "../../emulators/fedex/server";
 import { webhookPayload } from "../../emulators/shopify/orders";
 import { startShopifyEmulator, type ShopifyEmulator } from "../../emulators/shopify/server";
 import { startWooCommerceEmulator, type WooCommerceEmulator } from "../../emulators/woocommerce/server";
-import { installShopWithFedex, SHIP_FROM } from "../support/installed-shop";
+import { connectDhl, connectWooStore, installShopWithFedex, SHIP_FROM } from "../support/installed-shop";
 
 // Tracking after the label: the poll asks the carrier, stores each event once, moves the
 // shipment's status and next poll time, and writes each event to the channel once (Shopify
@@ -21,9 +21,7 @@ const loadApp = async () => ({
   inbound: await import("~/webhooks/inbound-events.server"),
   process: await import("~/webhooks/process-event.server"),
   pipeline: await import("~/fulfillment/pipeline.server"),
-  accounts: await import("~/carriers/accounts.server"),
   wooJobs: await import("~/channels/woocommerce/channel-jobs.server"),
-  wooCredentials: await import("~/channels/woocommerce/credentials.server"),
   tracking: await import("~/tracking/jobs.server"),
   policies: await import("~/carriers/core/policies.server"),
   orderState: await import("~/orders/order-state.server"),
@@ -184,26 +182,8 @@ describe("tracking poll", () => {
   it("writes DHL events on a WooCommerce order as private notes, once each", async () => {
     const shop = await app.db.getPrisma().shop.create({ data: { domain: `trk-${randomBytes(4).toString("hex")}.myshopify.com`, shipFrom: SHIP_FROM } });
     const db = app.db.forShop(shop.id);
-    const dhlCredentials = { clientId: `dhl${randomBytes(6).toString("hex")}`, clientSecret: randomBytes(12).toString("hex"), pickup: String(5_000_000 + Math.floor(Math.random() * 999_999)) };
-    dhl.state.addAccount(dhlCredentials);
-    const added = await app.accounts.addCarrierAccount(
-      db,
-      { carrier: "DHL_ECOMMERCE", environment: "SANDBOX", accountNumber: dhlCredentials.pickup, credentials: { clientId: dhlCredentials.clientId, clientSecret: dhlCredentials.clientSecret, distributionCenter: "USATL1" } },
-      { type: "SYSTEM", id: "test" },
-    );
-    expect(added.ok).toBe(true);
-    const key = woo.state.issueKey({ permissions: "read_write" });
-    const channelId = randomUUID();
-    await db.channel.create({
-      data: {
-        id: channelId,
-        shopId: shop.id,
-        type: "WOOCOMMERCE",
-        externalId: woo.url,
-        name: "woo",
-        credentials: app.wooCredentials.sealCredentials(channelId, { consumerKey: key.consumerKey, consumerSecret: key.consumerSecret }),
-      },
-    });
+    await connectDhl(dhl, db);
+    const channelId = await connectWooStore(woo, db);
     const placed = await woo.state.createOrder({ payment_method: "stripe", set_paid: true }, { deliver: false });
     await app.wooJobs.runOrderPoll({ shopId: shop.id, channelId });
     const order = await db.order.findFirstOrThrow({ where: { channelId, externalOrderId: String(placed.id) } });

@@ -4,12 +4,14 @@
 // page's own code, with credentials the FedEx emulator knows.
 // App modules are imported inside the functions: test files set the emulator origins in
 // process.env before any app module loads.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { API_KEY, API_SECRET_KEY, APP_URL, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { expect } from "vitest";
 import type { ShopDatabase } from "~/db/prisma.server";
+import type { DhlState } from "../../emulators/dhl/server";
 import type { CarrierEmulator, FedexState } from "../../emulators/fedex/server";
 import type { ShopifyEmulator } from "../../emulators/shopify/server";
+import type { WooCommerceEmulator } from "../../emulators/woocommerce/server";
 
 export const SHIP_FROM = { name: "Rappit Store", phone: "9015550100", address1: "10 Main St", city: "Memphis", provinceCode: "TN", zip: "38116", countryCode: "US" };
 
@@ -53,4 +55,35 @@ export async function installShopWithFedex(shopify: ShopifyEmulator, fedex: Carr
   await installed.db.shop.update({ where: { id: installed.shop.id }, data: { shipFrom: SHIP_FROM } });
   await connectFedex(fedex, installed.db);
   return installed;
+}
+
+/** Connects a DHL eCommerce sandbox account the emulator accepts. */
+export async function connectDhl(dhl: CarrierEmulator<DhlState>, db: ShopDatabase) {
+  const { addCarrierAccount } = await import("~/carriers/accounts.server");
+  const credentials = { clientId: `dhl${randomBytes(6).toString("hex")}`, clientSecret: randomBytes(12).toString("hex"), pickup: String(5_000_000 + Math.floor(Math.random() * 999_999)) };
+  dhl.state.addAccount(credentials);
+  const added = await addCarrierAccount(
+    db,
+    { carrier: "DHL_ECOMMERCE", environment: "SANDBOX", accountNumber: credentials.pickup, credentials: { clientId: credentials.clientId, clientSecret: credentials.clientSecret, distributionCenter: "USATL1" } },
+    { type: "SYSTEM", id: "test" },
+  );
+  expect(added.ok).toBe(true);
+}
+
+/** A WooCommerce channel on the emulator's store with read/write keys, as wc-auth would leave it. */
+export async function connectWooStore(woo: WooCommerceEmulator, db: ShopDatabase): Promise<string> {
+  const { sealCredentials } = await import("~/channels/woocommerce/credentials.server");
+  const key = woo.state.issueKey({ permissions: "read_write" });
+  const channelId = randomUUID();
+  await db.channel.create({
+    data: {
+      id: channelId,
+      shopId: db.$shopId(),
+      type: "WOOCOMMERCE",
+      externalId: woo.url,
+      name: "woo",
+      credentials: sealCredentials(channelId, { consumerKey: key.consumerKey, consumerSecret: key.consumerSecret }),
+    },
+  });
+  return channelId;
 }
