@@ -243,6 +243,11 @@ const variables = {
     schema: z.coerce.number().int().min(0).max(65535).default(9464),
     purpose: "port on which `npm run workers` serves its own GET /metrics (same METRICS_TOKEN); the web server serves /metrics on PORT",
   },
+  APP_BRIDGE_URL: {
+    schema: z.url().optional(),
+    purpose:
+      "development, test and demo only: the App Bridge stand-in of the local admin host (server/admin-host, e.g. http://127.0.0.1:4600/app-bridge.js) loaded instead of Shopify's CDN script; that host's origin may then frame the app; refused in production",
+  },
   DEMO_MODE: {
     schema: booleanFlag.default(false),
     purpose: "set by `npm run demo`: local defaults, never in production",
@@ -410,6 +415,9 @@ function productionProblems(config: AppConfig): string[] {
   if (!config.DATABASE_URL) problems.push(`DATABASE_URL is missing: ${variables.DATABASE_URL.purpose}`);
   if (!config.REDIS_URL) problems.push(`REDIS_URL is missing: ${variables.REDIS_URL.purpose}`);
   if (config.DEMO_MODE) problems.push("DEMO_MODE is set: demo defaults are refused in production");
+  if (config.APP_BRIDGE_URL) {
+    problems.push("APP_BRIDGE_URL is set: the local App Bridge stand-in and admin host are refused in production");
+  }
   if (config.SHOPIFY_API_ORIGIN) {
     problems.push("SHOPIFY_API_ORIGIN is set: routing Shopify calls to an emulator is refused in production");
   }

@@ -38,6 +38,7 @@ describe("production start-up settings", () => {
   // Each development switch on its own, so none hides behind another.
   const switches: Array<[string, string, RegExp]> = [
     ["DEMO_MODE", "1", /^DEMO_MODE is set: demo defaults are refused in production$/],
+    ["APP_BRIDGE_URL", "http://127.0.0.1:4600/app-bridge.js", /^APP_BRIDGE_URL is set: the local App Bridge stand-in and admin host are refused in production$/],
     ["SHOPIFY_API_ORIGIN", "http://127.0.0.1:4100", /^SHOPIFY_API_ORIGIN is set: routing Shopify calls to an emulator is refused/],
     ["FEDEX_API_ORIGIN", "http://127.0.0.1:4010", /^FEDEX_API_ORIGIN is set: routing carrier calls to an emulator is refused/],
     ["DHL_API_ORIGIN", "http://127.0.0.1:4011", /^DHL_API_ORIGIN is set: routing carrier calls to an emulator is refused/],
