@@ -1,0 +1,44 @@
+// The merchant journeys of issue 12 in a real browser (docs/browser-tests.md). Each journey
+// uses its own shop and page; screenshots go to test-results/browser/<journey>/.
+import path from "node:path";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import type { Browser, BrowserContext } from "playwright-core";
+import { install } from "./journeys/install";
+import type { Journey } from "./journeys/journey";
+import { launchChromium, newMerchantContext } from "./support/browser";
+import { RESULTS_DIR, buildApp, startEnvironment, type BrowserEnvironment } from "./support/environment";
+
+const JOURNEYS: Record<string, Journey> = { install };
+
+let env: BrowserEnvironment;
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  buildApp();
+  browser = await launchChromium();
+  env = await startEnvironment(Object.keys(JOURNEYS));
+  context = await newMerchantContext(browser, env.host);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await env?.stop();
+});
+
+describe("merchant journeys in Chromium", () => {
+  for (const [name, journey] of Object.entries(JOURNEYS)) {
+    it(name, async () => {
+      const page = await context.newPage();
+      try {
+        await journey({ env, page, shop: env.shops[name] });
+      } catch (error) {
+        await page.screenshot({ path: path.join(RESULTS_DIR, name, "failure.png") }).catch(() => undefined);
+        throw error;
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});

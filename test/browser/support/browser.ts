@@ -1,0 +1,53 @@
+// Debian's Chromium driven by playwright-core, as a merchant's desktop browser. The app
+// runs inside the local admin host's iframe; links into the real admin land on that host.
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from "playwright-core";
+import type { AdminHost } from "../../../server/admin-host";
+import { RESULTS_DIR } from "./environment";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// The Shopify library answers 410 to user agents that look like bots (headless ones do).
+const DESKTOP_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    // Never skipped: CI installs Debian's chromium (.ci/run); a missing browser is a failure.
+    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+}
+
+export async function newMerchantContext(browser: Browser, host: AdminHost): Promise<BrowserContext> {
+  const context = await browser.newContext({ userAgent: DESKTOP_USER_AGENT, viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+  context.setDefaultTimeout(15_000);
+  // Links the app builds into the real admin (email deep links, WooCommerce's return) open the local admin.
+  await context.route("https://admin.shopify.com/**", (route) =>
+    route.fulfill({ status: 302, headers: { Location: host.localAdminUrl(route.request().url()) } }),
+  );
+  // Nothing may come from Shopify's CDN: App Bridge is the host's stand-in. (Polaris'
+  // empty-state illustrations live there too; they are left out, as offline.)
+  await context.route("https://cdn.shopify.com/**", (route) => route.abort("blockedbyclient"));
+  return context;
+}
+
+/** The app's document inside the admin page. */
+export function appFrame(page: Page): FrameLocator {
+  return page.frameLocator("#app-frame");
+}
+
+/** Saves `test-results/browser/<journey>/<nn>-<name>.png` of the whole admin page. */
+export function screenshots(journey: string) {
+  const folder = path.join(RESULTS_DIR, journey);
+  mkdirSync(folder, { recursive: true });
+  let count = 0;
+  return async (page: Page, name: string): Promise<string> => {
+    const file = path.join(folder, `${String(++count).padStart(2, "0")}-${name}.png`);
+    await page.screenshot({ path: file });
+    return file;
+  };
+}
