@@ -3,19 +3,23 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Browser, BrowserContext } from "playwright-core";
+import { addFedex } from "./journeys/add-fedex";
+import { connectWooCommerce } from "./journeys/connect-woocommerce";
 import { install } from "./journeys/install";
+import { inventoryImport } from "./journeys/inventory-import";
 import type { Journey } from "./journeys/journey";
 import { launchChromium, newMerchantContext } from "./support/browser";
 import { RESULTS_DIR, buildApp, startEnvironment, type BrowserEnvironment } from "./support/environment";
 
-const JOURNEYS: Record<string, Journey> = { install };
+const JOURNEYS: Record<string, Journey> = { install, "connect-woocommerce": connectWooCommerce, "add-fedex": addFedex, "inventory-import": inventoryImport };
 
 let env: BrowserEnvironment;
 let browser: Browser;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  buildApp();
+  // BROWSER_TESTS_REUSE_BUILD=1 skips the build while iterating on a journey locally.
+  if (process.env.BROWSER_TESTS_REUSE_BUILD !== "1") buildApp();
   browser = await launchChromium();
   env = await startEnvironment(Object.keys(JOURNEYS));
   context = await newMerchantContext(browser, env.host);
