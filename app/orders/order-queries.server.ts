@@ -51,6 +51,8 @@ export interface OrderSummary {
   cod: boolean;
   financialStatus: string | null;
   fulfillmentStatus: string | null;
+  /** Rappit's pipeline state (NEW, PENDING_APPROVAL, ... FULFILLED). */
+  status: string;
   totalPrice: string;
   currency: string;
   cancelledAt: Date | null;
@@ -89,6 +91,7 @@ export async function listOrders(db: ShopDatabase, filter: OrderFilter): Promise
       cod: row.cod,
       financialStatus: row.financialStatus,
       fulfillmentStatus: row.fulfillmentStatus,
+      status: row.status,
       totalPrice: row.totalPrice.toFixed(2),
       currency: row.currency,
       cancelledAt: row.cancelledAt,

@@ -9,6 +9,7 @@ import type { CarrierCode } from "~/carriers/connector";
 import { downloadFile } from "~/components/download-file";
 import { forShop, getPrisma } from "~/db/prisma.server";
 import { getOrder } from "~/orders/order-queries.server";
+import { ORDER_STATUS_LABEL, ORDER_STATUS_TONE } from "~/orders/order-status-labels";
 import { authenticate } from "~/shopify.server";
 import { shopOfSession } from "~/shops/current-shop.server";
 
@@ -81,25 +82,6 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     // The shipment stays PENDING: the next try asks the carrier before buying again.
     return json({ ok: false, message: describeCarrierFailure((account?.carrier ?? "FEDEX") as CarrierCode, error).message }, { status: 502 });
   }
-};
-
-const STATUS_LABEL: Record<string, string> = {
-  NEW: "New",
-  PENDING_APPROVAL: "Waiting for approval",
-  APPROVED: "Approved",
-  REJECTED: "Rejected",
-  FULFILLING: "Fulfilling",
-  FULFILLED: "Fulfilled",
-  CANCELLED: "Cancelled",
-  ON_HOLD: "On hold",
-};
-const STATUS_TONE: Record<string, "info" | "success" | "warning" | "critical" | "attention" | undefined> = {
-  PENDING_APPROVAL: "attention",
-  FULFILLING: "info",
-  FULFILLED: "success",
-  REJECTED: "critical",
-  CANCELLED: "critical",
-  ON_HOLD: "warning",
 };
 
 // Exceptions and returns need the merchant; delivered is done.
@@ -199,7 +181,7 @@ export default function OrderDetail() {
           <Card>
             <BlockStack gap="300">
               <InlineStack gap="200">
-                <Badge tone={STATUS_TONE[order.status]}>{STATUS_LABEL[order.status] ?? order.status}</Badge>
+                <Badge tone={ORDER_STATUS_TONE[order.status]}>{ORDER_STATUS_LABEL[order.status] ?? order.status}</Badge>
                 {order.cod && <Badge tone="attention">Cash on delivery</Badge>}
                 {order.cancelled && <Badge tone="critical">Cancelled</Badge>}
                 <Badge>{`Payment: ${order.financialStatus ?? "unknown"}`}</Badge>

@@ -10,6 +10,7 @@ import {
   IndexTable,
   InlineStack,
   Layout,
+  Link,
   Page,
   Select,
   Text,
@@ -19,6 +20,7 @@ import { InvalidCursorError, pageCursors } from "~/db/keyset-pagination";
 import { forShop, getPrisma } from "~/db/prisma.server";
 import { QueueUnavailableError } from "~/jobs/queues.server";
 import { InvalidOrderFilterError, listOrders, parseOrderFilter } from "~/orders/order-queries.server";
+import { ORDER_STATUS_LABEL, ORDER_STATUS_TONE } from "~/orders/order-status-labels";
 import { requestReconciliation } from "~/orders/reconciliation-jobs.server";
 import { authenticate } from "~/shopify.server";
 import { shopOfSession } from "~/shops/current-shop.server";
@@ -31,6 +33,7 @@ interface OrderRow {
   cod: boolean;
   financialStatus: string | null;
   fulfillmentStatus: string | null;
+  status: string;
   cancelled: boolean;
   total: string;
   createdAt: string;
@@ -57,6 +60,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       cod: order.cod,
       financialStatus: order.financialStatus,
       fulfillmentStatus: order.fulfillmentStatus,
+      status: order.status,
       cancelled: order.cancelledAt !== null,
       total: `${order.totalPrice} ${order.currency}`,
       createdAt: order.externalCreatedAt.toISOString(),
@@ -85,7 +89,7 @@ export default function Orders() {
   const sync = useActionData<typeof action>();
   const syncing = useNavigation().state === "submitting";
   const submit = useSubmit();
-  const { params, go, navigate } = useListNavigation("/app/orders");
+  const { params, go } = useListNavigation("/app/orders");
 
   return (
     <Page
@@ -147,17 +151,24 @@ export default function Orders() {
                 resourceName={{ singular: "order", plural: "orders" }}
                 itemCount={rows.length}
                 selectable={false}
-                headings={[{ title: "Order" }, { title: "Channel" }, { title: "Customer" }, { title: "Payment" }, { title: "Fulfillment" }, { title: "Total", alignment: "end" }, { title: "Created" }]}
+                headings={[{ title: "Order" }, { title: "Channel" }, { title: "Customer" }, { title: "Rappit" }, { title: "Payment" }, { title: "Fulfillment" }, { title: "Total", alignment: "end" }, { title: "Created" }]}
               >
                 {rows.map((row, index) => (
-                  <IndexTable.Row id={row.id} key={row.id} position={index} onClick={() => navigate(`/app/orders/${row.id}`)}>
+                  <IndexTable.Row id={row.id} key={row.id} position={index}>
                     <IndexTable.Cell>
-                      <Text as="span" fontWeight="semibold">
-                        {row.name}
-                      </Text>
+                      {/* The primary link: a real link for keyboards and screen readers; the row's click follows it. */}
+                      <Link dataPrimaryLink url={`/app/orders/${row.id}`} monochrome removeUnderline>
+                        <Text as="span" fontWeight="semibold">
+                          {row.name}
+                        </Text>
+                      </Link>
                     </IndexTable.Cell>
                     <IndexTable.Cell>{row.channel}</IndexTable.Cell>
                     <IndexTable.Cell>{row.customer}</IndexTable.Cell>
+                    <IndexTable.Cell>
+                      {/* Rappit's own progress: the channel's fulfillment status catches up only when the channel reports back. */}
+                      <Badge tone={ORDER_STATUS_TONE[row.status]}>{ORDER_STATUS_LABEL[row.status] ?? row.status}</Badge>
+                    </IndexTable.Cell>
                     <IndexTable.Cell>
                       <InlineStack gap="100">
                         {row.cod && <Badge tone="attention">COD</Badge>}
