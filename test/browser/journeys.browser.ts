@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Browser, BrowserContext } from "playwright-core";
 import { addFedex } from "./journeys/add-fedex";
+import { codApproval } from "./journeys/cod-approval";
 import { connectWooCommerce } from "./journeys/connect-woocommerce";
 import { install } from "./journeys/install";
 import { inventoryImport } from "./journeys/inventory-import";
@@ -11,7 +12,7 @@ import type { Journey } from "./journeys/journey";
 import { launchChromium, newMerchantContext } from "./support/browser";
 import { RESULTS_DIR, buildApp, startEnvironment, type BrowserEnvironment } from "./support/environment";
 
-const JOURNEYS: Record<string, Journey> = { install, "connect-woocommerce": connectWooCommerce, "add-fedex": addFedex, "inventory-import": inventoryImport };
+const JOURNEYS: Record<string, Journey> = { install, "connect-woocommerce": connectWooCommerce, "add-fedex": addFedex, "inventory-import": inventoryImport, "cod-approval": codApproval };
 
 let env: BrowserEnvironment;
 let browser: Browser;

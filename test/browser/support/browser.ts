@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core, as a merchant's desktop browser. The app
 // runs inside the local admin host's iframe; links into the real admin land on that host.
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from "playwright-core";
 import type { AdminHost } from "../../../server/admin-host";
@@ -43,6 +43,8 @@ export function appFrame(page: Page): FrameLocator {
 /** Saves `test-results/browser/<journey>/<nn>-<name>.png` of the whole admin page. */
 export function screenshots(journey: string) {
   const folder = path.join(RESULTS_DIR, journey);
+  // A fresh folder per run: no screenshot (or failure.png) from an earlier run lingers.
+  rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
   let count = 0;
   return async (page: Page, name: string): Promise<string> => {
