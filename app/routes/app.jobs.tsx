@@ -122,6 +122,8 @@ const STATE_LABELS: Record<JobState, string> = { waiting: "Waiting", active: "Ac
 const DEAD_LETTER_STATUSES = Object.keys(STATUS_LABELS) as DeadLetterStatus[];
 const JOB_STATES = Object.keys(STATE_LABELS) as JobState[];
 
+const WRAPPING_CELL = { whiteSpace: "normal", minWidth: "12rem", maxWidth: "18rem" } as const;
+
 export default function Jobs() {
   const { error, overview, deadLetters, olderCursor, newerCursor } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionData | undefined;
@@ -191,7 +193,6 @@ export default function Jobs() {
               itemCount={deadLetters.length}
               selectable={false}
               headings={[
-                { title: "Queue" },
                 { title: "Job" },
                 { title: "Error" },
                 { title: "Attempts" },
@@ -202,19 +203,23 @@ export default function Jobs() {
             >
               {deadLetters.map((row, index) => (
                 <IndexTable.Row id={row.id} key={row.id} position={index}>
-                  <IndexTable.Cell>{row.queue}</IndexTable.Cell>
                   <IndexTable.Cell>
-                    <BlockStack gap="050">
-                      <Text as="span">{row.jobName}</Text>
-                      <Text as="span" tone="subdued" variant="bodySm">
-                        {row.jobId}
-                      </Text>
-                    </BlockStack>
+                    {/* Index table cells never wrap: long job ids and errors would push Retry off the card. */}
+                    <div style={WRAPPING_CELL}>
+                      <BlockStack gap="050">
+                        <Text as="span">{row.jobName}</Text>
+                        <Text as="span" tone="subdued" variant="bodySm" breakWord>
+                          {`${row.queue} · ${row.jobId}`}
+                        </Text>
+                      </BlockStack>
+                    </div>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
-                    <Text as="span" tone="critical" breakWord>
-                      {row.error.length > 160 ? `${row.error.slice(0, 157)}…` : row.error}
-                    </Text>
+                    <div style={WRAPPING_CELL}>
+                      <Text as="span" tone="critical" breakWord>
+                        {row.error.length > 160 ? `${row.error.slice(0, 157)}…` : row.error}
+                      </Text>
+                    </div>
                   </IndexTable.Cell>
                   <IndexTable.Cell>{row.attempts}</IndexTable.Cell>
                   <IndexTable.Cell>
