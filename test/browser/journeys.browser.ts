@@ -6,13 +6,14 @@ import type { Browser, BrowserContext } from "playwright-core";
 import { addFedex } from "./journeys/add-fedex";
 import { codApproval } from "./journeys/cod-approval";
 import { connectWooCommerce } from "./journeys/connect-woocommerce";
+import { deadLetterRetry } from "./journeys/dead-letter-retry";
 import { install } from "./journeys/install";
 import { inventoryImport } from "./journeys/inventory-import";
 import type { Journey } from "./journeys/journey";
 import { launchChromium, newMerchantContext } from "./support/browser";
 import { RESULTS_DIR, buildApp, startEnvironment, type BrowserEnvironment } from "./support/environment";
 
-const JOURNEYS: Record<string, Journey> = { install, "connect-woocommerce": connectWooCommerce, "add-fedex": addFedex, "inventory-import": inventoryImport, "cod-approval": codApproval };
+const JOURNEYS: Record<string, Journey> = { install, "connect-woocommerce": connectWooCommerce, "add-fedex": addFedex, "inventory-import": inventoryImport, "cod-approval": codApproval, "dead-letter-retry": deadLetterRetry };
 
 let env: BrowserEnvironment;
 let browser: Browser;

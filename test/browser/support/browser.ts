@@ -22,6 +22,9 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+const PLACEHOLDER_ILLUSTRATION =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="226" height="226" viewBox="0 0 226 226"><circle cx="113" cy="113" r="100" fill="#e3e3e3"/><rect x="68" y="78" width="90" height="70" rx="8" fill="#cccccc"/></svg>';
+
 export async function newMerchantContext(browser: Browser, host: AdminHost): Promise<BrowserContext> {
   const context = await browser.newContext({ userAgent: DESKTOP_USER_AGENT, viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
   context.setDefaultTimeout(15_000);
@@ -29,9 +32,13 @@ export async function newMerchantContext(browser: Browser, host: AdminHost): Pro
   await context.route("https://admin.shopify.com/**", (route) =>
     route.fulfill({ status: 302, headers: { Location: host.localAdminUrl(route.request().url()) } }),
   );
-  // Nothing may come from Shopify's CDN: App Bridge is the host's stand-in. (Polaris'
-  // empty-state illustrations live there too; they are left out, as offline.)
-  await context.route("https://cdn.shopify.com/**", (route) => route.abort("blockedbyclient"));
+  // No script may come from Shopify's CDN: App Bridge is the host's stand-in. The empty-state
+  // illustrations live there too: a plain placeholder of the same shape keeps the layout real.
+  await context.route("https://cdn.shopify.com/**", (route) =>
+    route.request().resourceType() === "image"
+      ? route.fulfill({ status: 200, contentType: "image/svg+xml", body: PLACEHOLDER_ILLUSTRATION })
+      : route.abort("blockedbyclient"),
+  );
   return context;
 }
 
