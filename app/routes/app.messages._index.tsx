@@ -128,6 +128,7 @@ const TEMPLATE_LABELS: Record<string, string> = {
   "order-rejected": "Order rejected",
   "order-shipped": "Order shipped",
 };
+const WRAPPING_CELL = { whiteSpace: "normal", minWidth: "12rem", maxWidth: "18rem" } as const;
 const FILTER_KEYS = ["order", "recipient", "channel", "status", "from", "to"] as const;
 const REFRESH_MS = 3_000;
 
@@ -319,11 +320,12 @@ export default function Messages() {
                   </IndexTable.Cell>
                   <IndexTable.Cell>
                     {row.error ? (
-                      <span title={row.error}>
-                        <Text as="span" tone="critical">
+                      // Index table cells never wrap: a long error would push Resend off the card.
+                      <div title={row.error} style={WRAPPING_CELL}>
+                        <Text as="span" tone="critical" breakWord>
                           {row.error.length > 80 ? `${row.error.slice(0, 77)}…` : row.error}
                         </Text>
-                      </span>
+                      </div>
                     ) : null}
                   </IndexTable.Cell>
                   <IndexTable.Cell>
