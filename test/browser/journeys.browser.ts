@@ -9,11 +9,12 @@ import { connectWooCommerce } from "./journeys/connect-woocommerce";
 import { deadLetterRetry } from "./journeys/dead-letter-retry";
 import { install } from "./journeys/install";
 import { inventoryImport } from "./journeys/inventory-import";
+import { messages } from "./journeys/messages";
 import type { Journey } from "./journeys/journey";
 import { launchChromium, newMerchantContext } from "./support/browser";
 import { RESULTS_DIR, buildApp, startEnvironment, type BrowserEnvironment } from "./support/environment";
 
-const JOURNEYS: Record<string, Journey> = { install, "connect-woocommerce": connectWooCommerce, "add-fedex": addFedex, "inventory-import": inventoryImport, "cod-approval": codApproval, "dead-letter-retry": deadLetterRetry };
+const JOURNEYS: Record<string, Journey> = { install, "connect-woocommerce": connectWooCommerce, "add-fedex": addFedex, "inventory-import": inventoryImport, "cod-approval": codApproval, "dead-letter-retry": deadLetterRetry, messages };
 
 let env: BrowserEnvironment;
 let browser: Browser;
