@@ -19,6 +19,7 @@ import { InvalidActivityQueryError, parseActivityQuery } from "~/security/audit-
 import { InvalidCursorError, pageCursors } from "~/db/keyset-pagination";
 import { authenticate } from "~/shopify.server";
 import { shopOfSession } from "~/shops/current-shop.server";
+import { WrappingCell } from "~/components/wrapping-cell";
 
 interface ActivityRow {
   id: string;
@@ -112,11 +113,15 @@ export default function Activity() {
                     <Badge>{actionLabel(row.action)}</Badge>
                   </IndexTable.Cell>
                   <IndexTable.Cell>{row.actor}</IndexTable.Cell>
-                  <IndexTable.Cell>{row.subject}</IndexTable.Cell>
                   <IndexTable.Cell>
-                    <Text as="span" tone="subdued" breakWord>
-                      {row.change}
-                    </Text>
+                    <WrappingCell>{row.subject}</WrappingCell>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <WrappingCell>
+                      <Text as="span" tone="subdued">
+                        {row.change}
+                      </Text>
+                    </WrappingCell>
                   </IndexTable.Cell>
                 </IndexTable.Row>
               ))}

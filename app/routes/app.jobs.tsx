@@ -33,6 +33,7 @@ import { InvalidJobsQueryError, jobsOverview, parseJobsQuery, type JobState, typ
 import { QueueUnavailableError } from "~/jobs/queues.server";
 import { authenticate } from "~/shopify.server";
 import { shopOfSession } from "~/shops/current-shop.server";
+import { WrappingCell } from "~/components/wrapping-cell";
 
 interface DeadLetterRow {
   id: string;
@@ -122,8 +123,6 @@ const STATE_LABELS: Record<JobState, string> = { waiting: "Waiting", active: "Ac
 const DEAD_LETTER_STATUSES = Object.keys(STATUS_LABELS) as DeadLetterStatus[];
 const JOB_STATES = Object.keys(STATE_LABELS) as JobState[];
 
-const WRAPPING_CELL = { whiteSpace: "normal", minWidth: "12rem", maxWidth: "18rem" } as const;
-
 export default function Jobs() {
   const { error, overview, deadLetters, olderCursor, newerCursor } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionData | undefined;
@@ -204,22 +203,21 @@ export default function Jobs() {
               {deadLetters.map((row, index) => (
                 <IndexTable.Row id={row.id} key={row.id} position={index}>
                   <IndexTable.Cell>
-                    {/* Index table cells never wrap: long job ids and errors would push Retry off the card. */}
-                    <div style={WRAPPING_CELL}>
+                    <WrappingCell>
                       <BlockStack gap="050">
                         <Text as="span">{row.jobName}</Text>
-                        <Text as="span" tone="subdued" variant="bodySm" breakWord>
+                        <Text as="span" tone="subdued" variant="bodySm">
                           {`${row.queue} · ${row.jobId}`}
                         </Text>
                       </BlockStack>
-                    </div>
+                    </WrappingCell>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
-                    <div style={WRAPPING_CELL}>
-                      <Text as="span" tone="critical" breakWord>
+                    <WrappingCell>
+                      <Text as="span" tone="critical">
                         {row.error.length > 160 ? `${row.error.slice(0, 157)}…` : row.error}
                       </Text>
-                    </div>
+                    </WrappingCell>
                   </IndexTable.Cell>
                   <IndexTable.Cell>{row.attempts}</IndexTable.Cell>
                   <IndexTable.Cell>

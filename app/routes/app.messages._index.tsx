@@ -33,6 +33,7 @@ import { MESSAGE_CHANNELS, MESSAGE_STATUSES, type MessageStatus } from "~/notifi
 import { MessageNotFoundError, MessageNotResendableError, resendMessage } from "~/notifications/messages.server";
 import { authenticate } from "~/shopify.server";
 import { shopOfSession } from "~/shops/current-shop.server";
+import { WrappingCell } from "~/components/wrapping-cell";
 
 interface MessageRow {
   id: string;
@@ -128,7 +129,6 @@ const TEMPLATE_LABELS: Record<string, string> = {
   "order-rejected": "Order rejected",
   "order-shipped": "Order shipped",
 };
-const WRAPPING_CELL = { whiteSpace: "normal", minWidth: "12rem", maxWidth: "18rem" } as const;
 const FILTER_KEYS = ["order", "recipient", "channel", "status", "from", "to"] as const;
 const REFRESH_MS = 3_000;
 
@@ -320,12 +320,11 @@ export default function Messages() {
                   </IndexTable.Cell>
                   <IndexTable.Cell>
                     {row.error ? (
-                      // Index table cells never wrap: a long error would push Resend off the card.
-                      <div title={row.error} style={WRAPPING_CELL}>
-                        <Text as="span" tone="critical" breakWord>
+                      <WrappingCell title={row.error}>
+                        <Text as="span" tone="critical">
                           {row.error.length > 80 ? `${row.error.slice(0, 77)}…` : row.error}
                         </Text>
-                      </div>
+                      </WrappingCell>
                     ) : null}
                   </IndexTable.Cell>
                   <IndexTable.Cell>
