@@ -3,6 +3,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Browser, BrowserContext } from "playwright-core";
+import { activityLog } from "./journeys/activity-log";
 import { addFedex } from "./journeys/add-fedex";
 import { codApproval } from "./journeys/cod-approval";
 import { connectWooCommerce } from "./journeys/connect-woocommerce";
@@ -14,7 +15,7 @@ import type { Journey } from "./journeys/journey";
 import { launchChromium, newMerchantContext } from "./support/browser";
 import { RESULTS_DIR, buildApp, startEnvironment, type BrowserEnvironment } from "./support/environment";
 
-const JOURNEYS: Record<string, Journey> = { install, "connect-woocommerce": connectWooCommerce, "add-fedex": addFedex, "inventory-import": inventoryImport, "cod-approval": codApproval, "dead-letter-retry": deadLetterRetry, messages };
+const JOURNEYS: Record<string, Journey> = { install, "connect-woocommerce": connectWooCommerce, "add-fedex": addFedex, "inventory-import": inventoryImport, "cod-approval": codApproval, "dead-letter-retry": deadLetterRetry, messages, "activity-log": activityLog };
 
 let env: BrowserEnvironment;
 let browser: Browser;

@@ -4,7 +4,7 @@
 import { expect } from "vitest";
 import { webhookPayload } from "../../../emulators/shopify/orders";
 import { until } from "../../support/until";
-import { appFrame, screenshots } from "../support/browser";
+import { appFrame, expectTablesFit, screenshots } from "../support/browser";
 import { readyToShip } from "../support/ready-to-ship";
 import type { Journey } from "./journey";
 
@@ -50,6 +50,7 @@ export const codApproval: Journey = async ({ env, page, shop }) => {
   await page.locator("#app-nav a", { hasText: "Orders" }).click();
   const row = app.getByRole("row", { name: new RegExp(emulated.name) });
   await row.getByText("Fulfilled", { exact: true }).waitFor();
+  await expectTablesFit(page);
   await shot(page, "orders-list");
   await row.getByRole("link", { name: emulated.name }).click();
   await app.getByText(shipment.trackingNumber!).waitFor();

@@ -4,7 +4,7 @@
 import { expect } from "vitest";
 import { webhookPayload } from "../../../emulators/shopify/orders";
 import { until } from "../../support/until";
-import { appFrame, screenshots } from "../support/browser";
+import { appFrame, expectTablesFit, screenshots } from "../support/browser";
 import { readyToShip } from "../support/ready-to-ship";
 import type { Journey } from "./journey";
 
@@ -28,6 +28,7 @@ export const deadLetterRetry: Journey = async ({ env, page, shop }) => {
   const row = app.getByRole("row", { name: new RegExp(letter!.jobName) });
   await row.getByText(REFUSAL, { exact: false }).waitFor();
   await row.getByRole("link", { name: "View order" }).waitFor();
+  await expectTablesFit(page);
   await shot(page, "dead-letter");
 
   await row.getByRole("button", { name: "Retry" }).click();

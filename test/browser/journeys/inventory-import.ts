@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { expect } from "vitest";
 import { forShop, getPrisma } from "~/db/prisma.server";
-import { appFrame, screenshots } from "../support/browser";
+import { appFrame, expectTablesFit, screenshots } from "../support/browser";
 import type { Journey } from "./journey";
 
 // Large enough that the worker takes a moment, so the merchant sees the progress bar.
@@ -35,6 +35,7 @@ export const inventoryImport: Journey = async ({ env, page, shop }) => {
   await upload("stock-with-errors.csv", BAD_CSV);
   await app.getByText("stock-with-errors.csv: 3 rows to fix. Nothing was changed.").waitFor();
   await app.getByRole("cell", { name: "NOT-OURS" }).waitFor();
+  await expectTablesFit(page);
   await shot(page, "error-report");
   const download = page.waitForEvent("download");
   await app.getByRole("button", { name: "Download error report" }).click();
@@ -48,6 +49,7 @@ export const inventoryImport: Journey = async ({ env, page, shop }) => {
   await app.getByText("Importing stock.csv").waitFor();
   await shot(page, "progress");
   await app.getByText("stock.csv imported").waitFor({ timeout: 60_000 });
+  await expectTablesFit(page);
   await shot(page, "imported");
 
   expect(await db.inventoryImport.findFirstOrThrow({ where: { fileName: "stock.csv" } })).toMatchObject({ status: "APPLIED", rows: SKUS, applied: SKUS, errorCount: 0 });

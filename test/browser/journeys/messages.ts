@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { expect } from "vitest";
 import { forShop, getPrisma } from "~/db/prisma.server";
-import { appFrame, screenshots } from "../support/browser";
+import { appFrame, expectTablesFit, screenshots } from "../support/browser";
 import type { Journey } from "./journey";
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
@@ -36,6 +36,7 @@ export const messages: Journey = async ({ env, page, shop }) => {
   await app.getByRole("row").nth(5).waitFor();
   expect(await app.getByText("+1 ••• ••• 0133").count()).toBe(1);
   expect(await app.getByText("+15555550133").count()).toBe(0);
+  await expectTablesFit(page);
   await shot(page, "all");
 
   await app.getByLabel("Channel").selectOption("WHATSAPP");
@@ -49,6 +50,7 @@ export const messages: Journey = async ({ env, page, shop }) => {
   expect(resend!.x + resend!.width).toBeLessThanOrEqual(frame!.x + frame!.width);
   // The admin's own address keeps the filters, like any admin page.
   await expect.poll(() => new URL(page.url()).search).toMatch(/channel=WHATSAPP.*status=FAILED|status=FAILED.*channel=WHATSAPP/);
+  await expectTablesFit(page);
   await shot(page, "filtered");
 
   const download = page.waitForEvent("download");

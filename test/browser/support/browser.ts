@@ -2,6 +2,7 @@
 // runs inside the local admin host's iframe; links into the real admin land on that host.
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
+import { expect } from "vitest";
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from "playwright-core";
 import type { AdminHost } from "../../../server/admin-host";
 import { RESULTS_DIR } from "./environment";
@@ -45,6 +46,21 @@ export async function newMerchantContext(browser: Browser, host: AdminHost): Pro
 /** The app's document inside the admin page. */
 export function appFrame(page: Page): FrameLocator {
   return page.frameLocator("#app-frame");
+}
+
+/**
+ * The page's tables fit their cards: no index or data table scrolls sideways (a row's
+ * buttons or its last columns would be out of sight until the merchant scrolls).
+ */
+export async function expectTablesFit(page: Page): Promise<void> {
+  const frame = page.frame({ name: "app-iframe" });
+  if (!frame) throw new Error("the app's iframe is not on the page");
+  const overflowing = await frame.evaluate(() =>
+    [...document.querySelectorAll(".Polaris-IndexTable-ScrollContainer, .Polaris-DataTable__ScrollContainer")]
+      .filter((element) => element.scrollWidth > element.clientWidth + 1)
+      .map((element) => `${element.className}: ${element.scrollWidth}px in ${element.clientWidth}px`),
+  );
+  expect(overflowing).toEqual([]);
 }
 
 /** Saves `test-results/browser/<journey>/<nn>-<name>.png` of the whole admin page. */
