@@ -71,7 +71,8 @@ export default function ApprovalPage() {
             </Banner>
           </Layout.Section>
         ) : null}
-        {!pending ? (
+        {/* After a decision from this page its answer banner says what happened; "Already …" is for opening a decided approval. */}
+        {!pending && !answer ? (
           <Layout.Section>
             <Banner tone="info" title={`Already ${approval.status.toLowerCase()}`}>
               <p>
