@@ -37,6 +37,8 @@ export const codApproval: Journey = async ({ env, page, shop }) => {
 
   await app.getByRole("button", { name: "Approve" }).click();
   await app.getByText("Order approved").waitFor();
+  // One banner says what happened: no "Already approved" next to this admin's own decision.
+  expect(await app.getByText("Already approved").count()).toBe(0);
   await shot(page, "approved");
 
   const fulfilled = await until(() => db.order.findUniqueOrThrow({ where: { id: order.id } }), (row) => row.status === "FULFILLED", 30_000);

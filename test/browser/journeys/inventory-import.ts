@@ -18,6 +18,7 @@ export const inventoryImport: Journey = async ({ env, page, shop }) => {
   const app = appFrame(page);
   await page.goto(env.host.adminUrlFor(shop, "/app/inventory"));
   await app.getByText("No SKUs yet").waitFor();
+  await app.getByText("Add file").waitFor(); // the drop zone draws itself once hydrated
   await shot(page, "empty");
   // The shop's catalog, as "Import catalog from channels" would leave it: every SKU at 0.
   const { id: shopId } = await getPrisma().shop.findUniqueOrThrow({ where: { domain: shop } });
