@@ -17,6 +17,7 @@ import { getPrisma } from "~/db/prisma.server";
 import { HEALTH_CHECK_INTENT, HealthCard } from "~/doctor/health-card";
 import { cachedHealthReport, runHealthChecks } from "~/doctor/health-cache.server";
 import { authenticate } from "~/shopify.server";
+import { SetupChecklist, setupIncomplete, setupSteps } from "~/shops/setup-checklist";
 import { getSetupOverview } from "~/shops/setup-overview.server";
 import { ensureShopProfile } from "~/shops/shop-profile.server";
 import { loggerFor } from "~/logging/logger.server";
@@ -39,6 +40,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     channels: overview.channels,
     carriers: overview.carriers,
     hasWooCommerce: overview.channels.some((channel) => channel.type === "WOOCOMMERCE"),
+    shipFromSet: overview.shipFromSet,
     needsReauth: overview.shop.needsReauth,
     health: await cachedHealthReport(overview.shop.id),
   };
@@ -68,6 +70,8 @@ const statusLabel = {
 
 export default function Home() {
   const data = useLoaderData<typeof loader>();
+  const steps = setupSteps({ shopDomain: data.shopDomain, hasCarrier: data.carriers.length > 0, shipFromSet: data.shipFromSet, hasWooCommerce: data.hasWooCommerce });
+  const settingUp = setupIncomplete(steps);
   return (
     <Page>
       <TitleBar title="Rappit" />
@@ -83,6 +87,11 @@ export default function Home() {
             </Banner>
           </Layout.Section>
         )}
+        {settingUp ? (
+          <Layout.Section>
+            <SetupChecklist steps={steps} />
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <HealthCard report={data.health} />
         </Layout.Section>
@@ -108,7 +117,8 @@ export default function Home() {
             </BlockStack>
           </Card>
         </Layout.Section>
-        {!data.hasWooCommerce && (
+        {/* While setting up, the checklist offers WooCommerce; afterwards this card does. */}
+        {!settingUp && !data.hasWooCommerce && (
           <Layout.Section>
             <Card>
               <EmptyState
@@ -124,20 +134,9 @@ export default function Home() {
             </Card>
           </Layout.Section>
         )}
-        <Layout.Section>
-          <Card>
-            {data.carriers.length === 0 ? (
-              <EmptyState
-                heading="Add a carrier account"
-                action={{ content: "Add FedEx or DHL account", url: "/app/carriers" }}
-                image={EMPTY_STATE_IMAGE}
-              >
-                <p>
-                  Rappit buys labels with your own FedEx or DHL account and writes the tracking
-                  number back to the order.
-                </p>
-              </EmptyState>
-            ) : (
+        {data.carriers.length > 0 ? (
+          <Layout.Section>
+            <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
                   Carrier accounts
@@ -149,9 +148,9 @@ export default function Home() {
                   </InlineStack>
                 ))}
               </BlockStack>
-            )}
-          </Card>
-        </Layout.Section>
+            </Card>
+          </Layout.Section>
+        ) : null}
       </Layout>
     </Page>
   );

@@ -19,6 +19,8 @@ export interface SetupOverview {
   shop: ShopRecord;
   channels: ChannelSummary[];
   carriers: CarrierSummary[];
+  /** Labels need a ship-from address (set on the Carriers page). */
+  shipFromSet: boolean;
 }
 
 export async function getSetupOverview(
@@ -36,6 +38,7 @@ export async function getSetupOverview(
     orderBy: { createdAt: "asc" },
     select: { carrier: true, name: true, status: true },
   });
+  const profile = await forShop(shop.id, db).shop.findUnique({ where: { id: shop.id }, select: { shipFrom: true } });
   return {
     shop,
     channels: channels.map((channel) => ({
@@ -48,5 +51,6 @@ export async function getSetupOverview(
       name: account.name,
       status: account.status as CarrierSummary["status"],
     })),
+    shipFromSet: profile?.shipFrom !== null && profile?.shipFrom !== undefined,
   };
 }
