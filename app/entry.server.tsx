@@ -3,9 +3,7 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { getConfig } from "./config/env.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
-import { allowLocalAdminHostFraming } from "./shopify/local-admin-host.server";
 
 export const streamTimeout = 5_000;
 
@@ -17,7 +15,6 @@ export default async function handleRequest(
 ) {
   // CSP frame-ancestors and the other headers Shopify's embedded admin requires.
   addDocumentResponseHeaders(request, responseHeaders);
-  allowLocalAdminHostFraming(responseHeaders, getConfig());
   // Pages outside the admin (landing, login) must not be framed by anyone.
   if (!responseHeaders.has("Content-Security-Policy")) {
     responseHeaders.set("Content-Security-Policy", "frame-ancestors 'none';");

@@ -7,6 +7,8 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import type { RappitLoadContext } from "../app/http/client-ip";
+import { getConfig } from "../app/config/env.server";
+import { localAdminFraming } from "./local-admin-framing";
 import { requestContext } from "./request-context";
 
 /** TRUST_PROXY: "loopback" (default), a hop count, or comma-separated addresses/CIDRs. */
@@ -32,6 +34,9 @@ export async function startHttpApp(options: {
   // the audit trail key on the client's address, not the load balancer's.
   app.set("trust proxy", trustProxySetting(process.env.TRUST_PROXY));
   app.use(requestContext());
+  // Only with APP_BRIDGE_URL (development, tests, demo; refused in production).
+  const appBridgeUrl = getConfig().APP_BRIDGE_URL;
+  if (appBridgeUrl) app.use(localAdminFraming(appBridgeUrl));
   const getLoadContext = (req: express.Request): RappitLoadContext => ({ clientIp: req.ip ?? null });
   let closeVite: (() => Promise<void>) | undefined;
 

@@ -4,9 +4,9 @@
 import "@shopify/shopify-api/adapters/node";
 import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allowLocalAdminHostFraming } from "~/shopify/local-admin-host.server";
 import { startAdminHost, type AdminHost } from "../../server/admin-host";
 import { hostParam } from "../../server/admin-host/admin-urls";
+import { withLocalAdminFraming } from "../../server/local-admin-framing";
 
 const apiKey = "admin-host-key";
 const apiSecret = "admin-host-secret-0123456789abcdef";
@@ -83,22 +83,16 @@ describe("local admin host", () => {
 });
 
 describe("framing by the local admin host", () => {
-  const embedded = () => new Headers({ "Content-Security-Policy": `frame-ancestors https://${shop} https://admin.shopify.com;` });
+  const embedded = `frame-ancestors https://${shop} https://admin.shopify.com;`;
+  const standIn = "http://127.0.0.1:4600/app-bridge.js";
 
   it("adds the stand-in's origin to an embedded page's frame-ancestors when APP_BRIDGE_URL is set", () => {
-    const headers = embedded();
-    allowLocalAdminHostFraming(headers, { APP_BRIDGE_URL: "http://127.0.0.1:4600/app-bridge.js" });
-    expect(headers.get("Content-Security-Policy")).toBe(
-      `frame-ancestors http://127.0.0.1:4600 https://${shop} https://admin.shopify.com;`,
-    );
+    expect(withLocalAdminFraming(embedded, standIn)).toBe(`frame-ancestors http://127.0.0.1:4600 https://${shop} https://admin.shopify.com;`);
   });
 
   it("changes nothing without APP_BRIDGE_URL, and never opens a page framed by no one", () => {
-    const headers = embedded();
-    allowLocalAdminHostFraming(headers, { APP_BRIDGE_URL: undefined });
-    expect(headers.get("Content-Security-Policy")).toBe(embedded().get("Content-Security-Policy"));
-    const closed = new Headers({ "Content-Security-Policy": "frame-ancestors 'none';" });
-    allowLocalAdminHostFraming(closed, { APP_BRIDGE_URL: "http://127.0.0.1:4600/app-bridge.js" });
-    expect(closed.get("Content-Security-Policy")).toBe("frame-ancestors 'none';");
+    expect(withLocalAdminFraming(embedded, undefined)).toBe(embedded);
+    expect(withLocalAdminFraming("frame-ancestors 'none';", standIn)).toBe("frame-ancestors 'none';");
+    expect(withLocalAdminFraming(undefined, standIn)).toBeUndefined();
   });
 });
