@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Browser, BrowserContext } from "playwright-core";
 import { activityLog } from "./journeys/activity-log";
 import { addFedex } from "./journeys/add-fedex";
+import { appBridge } from "./journeys/app-bridge";
 import { codApproval } from "./journeys/cod-approval";
 import { connectWooCommerce } from "./journeys/connect-woocommerce";
 import { deadLetterRetry } from "./journeys/dead-letter-retry";
@@ -15,7 +16,17 @@ import type { Journey } from "./journeys/journey";
 import { launchChromium, newMerchantContext } from "./support/browser";
 import { RESULTS_DIR, buildApp, startEnvironment, type BrowserEnvironment } from "./support/environment";
 
-const JOURNEYS: Record<string, Journey> = { install, "connect-woocommerce": connectWooCommerce, "add-fedex": addFedex, "inventory-import": inventoryImport, "cod-approval": codApproval, "dead-letter-retry": deadLetterRetry, messages, "activity-log": activityLog };
+const JOURNEYS: Record<string, Journey> = {
+  install,
+  "app-bridge": appBridge,
+  "connect-woocommerce": connectWooCommerce,
+  "add-fedex": addFedex,
+  "inventory-import": inventoryImport,
+  "cod-approval": codApproval,
+  "dead-letter-retry": deadLetterRetry,
+  messages,
+  "activity-log": activityLog,
+};
 
 let env: BrowserEnvironment;
 let browser: Browser;
