@@ -5,7 +5,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { z } from "zod";
 import {
   CARRIER_NAMES,
@@ -55,7 +55,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 type ActionData =
-  | { ok: true; message: string }
+  | { ok: true; message: string; form?: string }
   | { ok: false; message: string; errors?: Record<string, string>; form?: string };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -75,7 +75,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       if (!parsed.ok) return json<ActionData>({ ok: false, message: "Check the highlighted fields.", errors: parsed.errors, form: "add" }, { status: 400 });
       const added = await addCarrierAccount(db, parsed.input, actor);
       if (!added.ok) return json<ActionData>({ ok: false, message: added.message, form: "add" }, { status: 422 });
-      return json<ActionData>({ ok: true, message: `${CARRIER_NAMES[parsed.input.carrier]} account connected.` });
+      return json<ActionData>({ ok: true, message: `${CARRIER_NAMES[parsed.input.carrier]} account connected.`, form: "add" });
     }
     case "test": {
       const result = knownAccount ? await testCarrierAccount(db, accountId) : null;
@@ -180,6 +180,11 @@ export default function Carriers() {
   const busy = useNavigation().state !== "idle";
   const errorsFor = (form: string) => (result && !result.ok && result.form === form ? (result.errors ?? {}) : {});
   const [format, setFormat] = useState(labelFormat);
+  // A connected account empties the add form: its credentials should not linger on the page.
+  const [addFormKey, setAddFormKey] = useState(0);
+  useEffect(() => {
+    if (result?.ok && result.form === "add") setAddFormKey((key) => key + 1);
+  }, [result]);
 
   return (
     <Page>
@@ -279,7 +284,7 @@ export default function Carriers() {
           </BlockStack>
         </Layout.Section>
         <Layout.Section>
-          <AddAccount errors={errorsFor("add")} busy={busy} />
+          <AddAccount key={addFormKey} errors={errorsFor("add")} busy={busy} />
         </Layout.Section>
         <Layout.Section>
           <Card>
