@@ -31,6 +31,9 @@ export const addFedex: Journey = async ({ env, page, shop }) => {
   await submit(credentials.clientSecret);
   await app.getByText("FedEx account connected.").waitFor();
   await app.getByText("Default", { exact: true }).waitFor();
+  // The add form starts over: the credentials just sent do not stay on the page.
+  await expect.poll(() => app.getByLabel("Secret key", { exact: true }).inputValue()).toBe("");
+  expect(await app.getByLabel("API key", { exact: true }).inputValue()).toBe("");
   await shot(page, "connected");
   const account = await db.shippingAccount.findFirstOrThrow();
   expect(account).toMatchObject({ carrier: "FEDEX", environment: "SANDBOX", accountNumber: credentials.accountNumber, status: "CONNECTED", isDefault: true });
