@@ -26,6 +26,8 @@ export function CursorPagination(props: {
   newerCursor: string | null;
   go: (changes: Record<string, string | null>) => void;
 }) {
+  // One page only: two disabled arrows would be noise under the list.
+  if (!props.olderCursor && !props.newerCursor) return null;
   return (
     <div style={{ padding: "var(--p-space-300)", display: "flex", justifyContent: "center" }}>
       <Pagination
