@@ -9,6 +9,7 @@ import { appBridge } from "./journeys/app-bridge";
 import { codApproval } from "./journeys/cod-approval";
 import { connectWooCommerce } from "./journeys/connect-woocommerce";
 import { deadLetterRetry } from "./journeys/dead-letter-retry";
+import { everyPage } from "./journeys/every-page";
 import { install } from "./journeys/install";
 import { inventoryImport } from "./journeys/inventory-import";
 import { messages } from "./journeys/messages";
@@ -19,6 +20,7 @@ import { RESULTS_DIR, buildApp, startEnvironment, type BrowserEnvironment } from
 const JOURNEYS: Record<string, Journey> = {
   install,
   "app-bridge": appBridge,
+  "every-page": everyPage,
   "connect-woocommerce": connectWooCommerce,
   "add-fedex": addFedex,
   "inventory-import": inventoryImport,

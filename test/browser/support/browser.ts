@@ -71,6 +71,15 @@ export function screenshots(journey: string) {
   mkdirSync(folder, { recursive: true });
   let count = 0;
   return async (page: Page, name: string): Promise<string> => {
+    // Polaris empty states fade their illustration in once it has loaded (and other parts
+    // transition too): shoot the settled page, not a frame of the fade.
+    const frame = page.frame({ name: "app-iframe" });
+    await frame?.waitForFunction(
+      () =>
+        [...document.images].every((image) => image.complete) &&
+        [...document.querySelectorAll(".Polaris-EmptyState__Image")].every((image) => image.classList.contains("Polaris-EmptyState--loaded")),
+    );
+    await frame?.evaluate(() => Promise.all(document.getAnimations().filter((animation) => animation instanceof CSSTransition).map((animation) => animation.finished)));
     const file = path.join(folder, `${String(++count).padStart(2, "0")}-${name}.png`);
     await page.screenshot({ path: file });
     return file;
